@@ -1,0 +1,14 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { RuntimeModule, backendHealthModule } from '@gantry/runtime';
+import type { Settings } from '@gantry/settings';
+
+/** Watches service registries and turns what they report into target events on the config log. */
+@Module({})
+export class DiscoveryModule {
+  static forRoot(settings: Settings): DynamicModule {
+    return {
+      module: DiscoveryModule,
+      imports: [RuntimeModule.forRoot(settings), backendHealthModule()],
+    };
+  }
+}

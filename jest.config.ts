@@ -1,0 +1,43 @@
+import type { Config } from 'jest';
+
+const moduleNameMapper = {
+  '^@gantry/([^/]+)$': '<rootDir>/libs/$1/src',
+  '^@gantry/([^/]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
+};
+// infra lives outside libs/ because it is tooling, not product code.
+const infraMapper = {
+  '^@gantry/infra$': '<rootDir>/infra/src',
+  '^@gantry/infra/(.*)$': '<rootDir>/infra/src/$1',
+};
+
+const transform: Config['transform'] = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+};
+
+const shared = {
+  rootDir: __dirname,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testEnvironment: 'node',
+  transform,
+  moduleNameMapper: { ...infraMapper, ...moduleNameMapper },
+};
+
+const config: Config = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/infra/**/*.spec.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      testTimeout: 60_000,
+    },
+  ],
+};
+
+export default config;

@@ -1,0 +1,3 @@
+export * from './cassandra-connection';
+export * from './cql-identifier';
+export * from './keyspace';

@@ -1,0 +1,5 @@
+export * from './cassandra.health';
+export * from './health-checks';
+export * from './health.controller';
+export * from './health.module';
+export * from './kafka.health';

@@ -1,0 +1,4 @@
+export * from './deadline';
+export * from './kafka-connection';
+export * from './kafka-log-creator';
+export * from './kafka-options';

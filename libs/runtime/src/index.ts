@@ -1,0 +1,5 @@
+export * from './backend-health';
+export * from './backends';
+export * from './runtime.module';
+export * from './tokens';
+export * from './bootstrap';

@@ -1,0 +1,2 @@
+/** The validated {@link Settings} of this process. */
+export const SETTINGS = Symbol('SETTINGS');

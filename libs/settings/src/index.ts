@@ -1,0 +1,2 @@
+export * from './listen-address';
+export * from './settings';

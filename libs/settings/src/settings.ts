@@ -1,0 +1,109 @@
+import { hostname } from 'node:os';
+import { ListenAddress, SettingsError, parseList, parseListenAddress } from './listen-address';
+
+export type LogBackend = 'kafka' | 'embedded';
+export type StoreBackend = 'cassandra' | 'embedded';
+
+export interface KafkaSettings {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly topic: string;
+}
+
+export interface CassandraSettings {
+  readonly contactPoints: readonly string[];
+  readonly localDataCenter: string;
+  readonly keyspace: string;
+  /** Replication per data centre for the keyspaces Gantry creates (NetworkTopologyStrategy). */
+  readonly replication: Readonly<Record<string, number>>;
+}
+
+/** Everything a Gantry process reads from its environment, validated once at start-up. */
+export interface Settings {
+  readonly log: LogBackend;
+  readonly store: StoreBackend;
+  readonly nodeId: string;
+  readonly region: string;
+  readonly dataDir: string;
+  readonly adminListen: ListenAddress;
+  readonly proxyListen: ListenAddress;
+  readonly statusListen: ListenAddress;
+  readonly discoveryStatusListen: ListenAddress;
+  readonly kafka: KafkaSettings;
+  readonly cassandra: CassandraSettings;
+}
+
+export interface SettingsDefaults {
+  readonly log: LogBackend;
+  readonly store: StoreBackend;
+}
+
+/** Cluster mode: each app on its own, against Kafka and Cassandra. */
+export const CLUSTER_DEFAULTS: SettingsDefaults = { log: 'kafka', store: 'cassandra' };
+/** Standalone mode (`npm start`): one process, embedded log and store. */
+export const STANDALONE_DEFAULTS: SettingsDefaults = { log: 'embedded', store: 'embedded' };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadSettings(env: Env = process.env, defaults: SettingsDefaults = CLUSTER_DEFAULTS): Settings {
+  const read = (name: string, fallback: string): string => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? fallback : value.trim();
+  };
+  const region = read('GANTRY_REGION', 'local');
+  const localDataCenter = read('GANTRY_CASSANDRA_LOCAL_DC', 'dc1');
+  return {
+    log: oneOf('GANTRY_LOG', read('GANTRY_LOG', defaults.log), ['kafka', 'embedded'] as const),
+    store: oneOf('GANTRY_STORE', read('GANTRY_STORE', defaults.store), ['cassandra', 'embedded'] as const),
+    nodeId: read('GANTRY_NODE_ID', `${hostname()}-${process.pid}`),
+    region,
+    dataDir: read('GANTRY_DATA_DIR', './data'),
+    // Kong's admin listens on loopback unless told otherwise; the proxy is public.
+    adminListen: parseListenAddress('GANTRY_ADMIN_LISTEN', read('GANTRY_ADMIN_LISTEN', '127.0.0.1:8001'), '127.0.0.1'),
+    proxyListen: parseListenAddress('GANTRY_PROXY_LISTEN', read('GANTRY_PROXY_LISTEN', '0.0.0.0:8000'), '0.0.0.0'),
+    statusListen: parseListenAddress('GANTRY_STATUS_LISTEN', read('GANTRY_STATUS_LISTEN', '0.0.0.0:8100'), '0.0.0.0'),
+    discoveryStatusListen: parseListenAddress(
+      'GANTRY_DISCOVERY_STATUS_LISTEN',
+      read('GANTRY_DISCOVERY_STATUS_LISTEN', '127.0.0.1:8200'),
+      '127.0.0.1',
+    ),
+    kafka: {
+      brokers: nonEmpty('GANTRY_KAFKA_BROKERS', parseList(read('GANTRY_KAFKA_BROKERS', '127.0.0.1:9092'))),
+      clientId: read('GANTRY_KAFKA_CLIENT_ID', 'gantry'),
+      topic: read('GANTRY_KAFKA_TOPIC', 'gantry.config'),
+    },
+    cassandra: {
+      contactPoints: nonEmpty(
+        'GANTRY_CASSANDRA_CONTACT_POINTS',
+        parseList(read('GANTRY_CASSANDRA_CONTACT_POINTS', '127.0.0.1:9042')),
+      ),
+      localDataCenter,
+      keyspace: read('GANTRY_CASSANDRA_KEYSPACE', 'gantry'),
+      replication: parseReplication(read('GANTRY_CASSANDRA_REPLICATION', `${localDataCenter}:1`)),
+    },
+  };
+}
+
+function oneOf<T extends string>(variable: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new SettingsError(variable, `expected one of ${allowed.join(', ')}, got "${value}"`);
+}
+
+function nonEmpty(variable: string, list: string[]): string[] {
+  if (list.length === 0) throw new SettingsError(variable, 'must name at least one host:port');
+  return list;
+}
+
+/** `dc1:3,dc2:3` → `{ dc1: 3, dc2: 3 }`. */
+export function parseReplication(raw: string): Record<string, number> {
+  const replication: Record<string, number> = {};
+  for (const entry of parseList(raw)) {
+    const [dc, factor] = entry.split(':');
+    const count = Number(factor);
+    if (!dc || !/^[A-Za-z0-9_-]+$/.test(dc) || !Number.isInteger(count) || count < 1) {
+      throw new SettingsError('GANTRY_CASSANDRA_REPLICATION', `expected dc:factor[,dc:factor], got "${raw}"`);
+    }
+    replication[dc] = count;
+  }
+  return replication;
+}
