@@ -1,0 +1,49 @@
+import * as path from 'node:path';
+import type { LaunchCommand } from './process';
+import type { Probe } from './readiness';
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export type InstanceKind = 'kafka' | 'cassandra';
+
+/** Progress messages for a human (the CLI prints them; Jest's setup may). */
+export type Log = (msg: string) => void;
+
+/** What `prepare` did besides writing configs, for timing reports. */
+export interface Prepared {
+  readonly launch: LaunchCommand;
+  /** Time spent fetching jars; 0 when the cache was reused. */
+  readonly fetchMs: number;
+}
+
+/**
+ * One server process we can run: built from a spec (name, ports, directories, data centre), so a
+ * second Kafka cluster or a second Cassandra node is just another instance with other values.
+ */
+export interface Instance {
+  /** Unique per machine: also the name of its directory under the infra dir. */
+  readonly name: string;
+  readonly kind: InstanceKind;
+  /** Per-run directory: configs, data, logs, pid file. */
+  readonly dir: string;
+  readonly host: string;
+  /** The address clients use (host:port). */
+  readonly address: string;
+  /** Every TCP address the process binds, the client address first. */
+  readonly binds: readonly HostPort[];
+  readonly readyTimeoutMs: number;
+  /** The server's own log, which `logs` prints and failures quote. */
+  readonly mainLog: string;
+  /** Fetches jars (cached), writes configs, initialises storage; returns the command to run. */
+  prepare(log: Log): Promise<Prepared>;
+  /** One readiness attempt against `address`. */
+  readonly probe: Probe;
+}
+
+export const pidFileOf = (instance: Instance): string => path.join(instance.dir, 'pid');
+export const stdoutLogOf = (instance: Instance): string => path.join(instance.dir, 'logs', 'stdout.log');
+/** A JVM system property that tags the process, so a reused PID is never mistaken for ours. */
+export const markerArg = (dir: string): string => `-Dgantry.infra.dir=${dir}`;

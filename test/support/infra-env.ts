@@ -1,0 +1,58 @@
+/**
+ * What integration tests use to reach Kafka and Cassandra. The Jest global setup sets these variables;
+ * a test that needs one that is unset FAILS with a clear message instead of skipping.
+ */
+import { randomBytes } from 'node:crypto';
+
+function required(name: string): string {
+  const value = process.env[name]?.trim();
+  if (!value) {
+    throw new Error(
+      `${name} is not set. Integration tests get it from Jest's global setup (test/setup/global-setup.ts), ` +
+        `which starts Kafka and Cassandra: run them with \`npx jest --selectProjects integration\` ` +
+        `(and check GANTRY_TEST_INFRA), or set ${name} to a running cluster.`,
+    );
+  }
+  return value;
+}
+
+function list(name: string): string[] {
+  const items = required(name)
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+  if (items.length === 0) throw new Error(`${name} holds no address`);
+  return items;
+}
+
+/** Kafka bootstrap brokers, e.g. ['127.0.0.1:9092']. */
+export function kafkaBrokers(): string[] {
+  return list('GANTRY_KAFKA_BROKERS');
+}
+
+/** Cassandra contact points, e.g. ['127.0.0.1:9042']. */
+export function cassandraContactPoints(): string[] {
+  return list('GANTRY_CASSANDRA_CONTACT_POINTS');
+}
+
+/** The driver's local data centre, e.g. 'dc1'. */
+export function cassandraLocalDc(): string {
+  return required('GANTRY_CASSANDRA_LOCAL_DC');
+}
+
+const MAX_NAME = 48; // Cassandra's limit for keyspace and table names
+let counter = 0;
+
+/**
+ * A fresh name that is valid as a Kafka topic, a consumer group and a Cassandra keyspace or table:
+ * a lowercase letter first, then lowercase letters, digits and underscores, at most 48 characters.
+ */
+export function uniqueName(prefix: string): string {
+  const suffix = `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(3).toString('hex')}`;
+  let clean = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^[^a-z]+/, '');
+  clean = clean.slice(0, MAX_NAME - suffix.length - 1).replace(/_+$/, '');
+  return `${clean || 't'}_${suffix}`;
+}
