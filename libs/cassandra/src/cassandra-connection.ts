@@ -31,6 +31,7 @@ export class CassandraConnection {
   readonly client: Client;
   private lastError: string | null = 'not connected yet';
   private closed = false;
+  private connecting: Promise<void> | null = null;
 
   constructor(private readonly options: CassandraConnectionOptions) {
     const clientOptions: ClientOptions = {
@@ -60,7 +61,8 @@ export class CassandraConnection {
 
   async connect(): Promise<void> {
     try {
-      await this.client.connect();
+      this.connecting = this.client.connect();
+      await this.connecting;
       this.lastError = null;
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : String(error);
@@ -103,6 +105,8 @@ export class CassandraConnection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // A pool that finishes connecting after shutdown() would stay open and keep the process alive.
+    await this.connecting?.catch(() => undefined);
     await this.client.shutdown();
   }
 }

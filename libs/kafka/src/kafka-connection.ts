@@ -34,7 +34,7 @@ export class KafkaConnection {
   private producer: Producer | undefined;
   private producerConnecting: Promise<Producer> | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
-  private probing = false;
+  private inflightProbe: Promise<void> | undefined;
   private adminConnected = false;
   private closed = false;
   private state: { up: boolean; lastOkAt: number | null; lastError: string | null } = {
@@ -55,9 +55,9 @@ export class KafkaConnection {
 
   /** Connects the admin client and starts the probe. Throws if the cluster cannot be reached in time. */
   async connect(timeoutMs = 15_000): Promise<void> {
-    this.startProbe();
     await withDeadline(this.admin.connect(), timeoutMs, 'connecting to Kafka');
     await this.probe();
+    this.startProbe();
     if (!this.state.up) throw new Error(`Kafka is not reachable: ${this.state.lastError ?? 'unknown error'}`);
   }
 
@@ -114,23 +114,26 @@ export class KafkaConnection {
     if (this.closed) return;
     this.closed = true;
     if (this.probeTimer) clearInterval(this.probeTimer);
-    await Promise.allSettled([this.producer?.disconnect(), this.admin.disconnect()]);
+    await Promise.allSettled([this.producer?.disconnect(), this.admin.disconnect(), this.inflightProbe]);
     this.markDown('closed');
   }
 
-  private async probe(): Promise<void> {
-    if (this.probing || this.closed) return;
-    this.probing = true;
+  /** Concurrent callers share one probe, so a slow broker never piles up metadata requests. */
+  private probe(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.inflightProbe ??= this.runProbe().finally(() => (this.inflightProbe = undefined));
+    return this.inflightProbe;
+  }
+
+  private async runProbe(): Promise<void> {
+    const deadline = this.options.requestTimeoutMs ?? 5_000;
     try {
-      const deadline = this.options.requestTimeoutMs ?? 5_000;
       // kafkajs reconnects lazily; the probe is what notices a broker that has come back.
       if (!this.adminConnected) await withDeadline(this.admin.connect(), deadline, 'connecting to Kafka');
       await withDeadline(this.admin.describeCluster(), deadline, 'Kafka metadata probe');
       this.state = { up: true, lastOkAt: Date.now(), lastError: null };
     } catch (error) {
       this.markDown(error instanceof Error ? error.message : String(error));
-    } finally {
-      this.probing = false;
     }
   }
 
