@@ -1,0 +1,16 @@
+export * from './ca-certificate';
+export * from './certificate';
+export * from './consumer';
+export * from './credentials';
+export * from './healthchecks';
+export * from './net';
+export { certificateDigest, parseCertificate, parsePrivateKey } from './pem';
+export * from './password';
+export * from './plugin';
+export * from './plugin-registry';
+export * from './registry';
+export * from './route';
+export * from './service';
+export * from './target';
+export * from './upstream';
+export * as typedefs from './typedefs';
