@@ -1,0 +1,5 @@
+export * from './config-log';
+export * from './errors';
+export { EmbeddedConfigLog, type EmbeddedConfigLogOptions } from './embedded/embedded-config-log';
+export { KafkaConfigLog, type KafkaConfigLogOptions } from './kafka/kafka-config-log';
+export { defaultMinInsyncReplicas } from './kafka/config-topic';
