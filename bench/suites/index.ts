@@ -1,0 +1,14 @@
+/**
+ * The suite table: `npm run bench -- <name>` runs the suites named, no name runs them all, in this order.
+ *
+ * To add a suite, write `bench/suites/<name>/index.ts` exporting a `Suite` (see harness/types.ts):
+ * its `needs` (infrastructure), and from `prepare` a list of cases, each with its metrics, a `measure`
+ * and a `reference` measured the same way in the same run. Then list it here. See docs/benchmarks.md.
+ */
+import type { Suite } from '../harness/types';
+import { foldSuite } from './fold';
+import { logSuite } from './log';
+
+const ALL: readonly Suite[] = [foldSuite, logSuite];
+
+export const SUITES: Readonly<Record<string, Suite>> = Object.fromEntries(ALL.map((suite) => [suite.name, suite]));
