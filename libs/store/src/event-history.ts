@@ -1,0 +1,13 @@
+import type { LogRecord } from '@gantry/event-log';
+
+/**
+ * Durable history of the config log, read when the log itself no longer holds a version (Kafka retention)
+ * and by audit queries. The Cassandra adapter is fed by the persister; in embedded mode the log file is the
+ * history and never drops records.
+ */
+export interface EventHistory {
+  /** The highest version V such that every record 1..V is stored; 0 when nothing is. */
+  persistedVersion(): Promise<number>;
+  /** Records with `fromVersion <= version <= toVersion`, in order. Rejects when one is missing. */
+  read(fromVersion: number, toVersion: number): AsyncIterable<LogRecord>;
+}
