@@ -1,0 +1,11 @@
+export * from './backoff';
+export * from './config-replica';
+export * from './errors';
+export { decodeRecord, type DecodedRecord } from './fold/decode-record';
+export * from './fold/idempotency-window';
+export { ReplicaFold } from './fold/replica-fold';
+export * from './fold/snapshot-payload';
+export * from './log-config-replica';
+export * from './log-config-writer';
+export * from './snapshotter';
+export { LogFollower, type FollowerDecision, type LogFollowerOptions } from './tail/log-follower';
