@@ -4,5 +4,10 @@ import type { Settings } from '@gantry/settings';
 import { DiscoveryModule } from './discovery.module';
 
 export function startDiscovery(settings: Settings, options?: StartOptions): Promise<INestApplication> {
-  return startHttpApp('discovery', DiscoveryModule.forRoot(settings), settings.discoveryStatusListen, options);
+  return startHttpApp(
+    'discovery',
+    DiscoveryModule.forRoot(settings, options?.plane),
+    settings.discoveryStatusListen,
+    options,
+  );
 }

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { RuntimeModule, backendHealthModule } from '@gantry/runtime';
+import { ConfigPlane, RuntimeModule, backendHealthModule } from '@gantry/runtime';
 import type { Settings } from '@gantry/settings';
 import { GatewayLifecycle } from './gateway/gateway.lifecycle';
 
@@ -9,10 +9,10 @@ import { GatewayLifecycle } from './gateway/gateway.lifecycle';
  */
 @Module({})
 export class ProxyModule {
-  static forRoot(settings: Settings): DynamicModule {
+  static forRoot(settings: Settings, plane?: ConfigPlane): DynamicModule {
     return {
       module: ProxyModule,
-      imports: [RuntimeModule.forRoot(settings), backendHealthModule()],
+      imports: [RuntimeModule.forRoot(settings, { plane }), backendHealthModule()],
       providers: [GatewayLifecycle],
       exports: [GatewayLifecycle],
     };

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { STANDALONE_DEFAULTS, loadSettings } from '@gantry/settings';
 import { childLogger } from '@gantry/logging';
-import { exitOnStartupFailure } from '@gantry/runtime';
+import { ConfigPlane, exitOnStartupFailure } from '@gantry/runtime';
 import { startAdmin } from '../../admin/src/admin.bootstrap';
 import { startDiscovery } from '../../discovery/src/discovery.bootstrap';
 import { startProxy } from '../../proxy/src/proxy.bootstrap';
@@ -15,20 +15,25 @@ async function main(): Promise<void> {
   const settings = loadSettings(process.env, STANDALONE_DEFAULTS);
   const log = childLogger('standalone');
   const apps: INestApplication[] = [];
+  // One log, store and fold for the three apps: the embedded log is one file that one process owns.
+  const plane = ConfigPlane.withOwnBackends(settings, { persister: settings.store === 'cassandra', snapshotter: true });
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
     await Promise.allSettled(apps.reverse().map((app) => app.close()));
+    await plane.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
-  apps.push(await startAdmin(settings, { shutdownHooks: false }));
-  apps.push(await startProxy(settings, { shutdownHooks: false }));
-  apps.push(await startDiscovery(settings, { shutdownHooks: false }));
+  await plane.start();
+  const shared = { shutdownHooks: false, plane };
+  apps.push(await startAdmin(settings, shared));
+  apps.push(await startProxy(settings, shared));
+  apps.push(await startDiscovery(settings, shared));
   log.info(
     {
       gateway: `${settings.proxyListen.host}:${settings.proxyListen.port}`,
@@ -36,6 +41,8 @@ async function main(): Promise<void> {
       status: `${settings.statusListen.host}:${settings.statusListen.port}`,
       log: settings.log,
       store: settings.store,
+      dataDir: settings.dataDir,
+      configVersion: plane.replica.version(),
     },
     'gantry is up',
   );

@@ -1,14 +1,15 @@
 import { DynamicModule, FactoryProvider, Module, ModuleMetadata } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { CassandraHealthIndicator } from './cassandra.health';
+import { ConfigHealthIndicator } from './config.health';
 import { HealthController } from './health.controller';
 import { KafkaHealthIndicator } from './kafka.health';
 import { HEALTH_CHECKS, HealthChecks } from './health-checks';
 
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
-  providers: [KafkaHealthIndicator, CassandraHealthIndicator],
-  exports: [KafkaHealthIndicator, CassandraHealthIndicator, TerminusModule],
+  providers: [KafkaHealthIndicator, CassandraHealthIndicator, ConfigHealthIndicator],
+  exports: [KafkaHealthIndicator, CassandraHealthIndicator, ConfigHealthIndicator, TerminusModule],
 })
 export class HealthIndicatorsModule {}
 

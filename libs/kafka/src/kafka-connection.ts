@@ -93,6 +93,8 @@ export class KafkaConnection {
 
   /** Creates the topic if it does not exist; an existing topic is left as it is. */
   async ensureTopic(spec: TopicSpec): Promise<boolean> {
+    // Asking first keeps the broker's "topic already exists" out of the error log on every boot but the first.
+    if ((await this.admin.listTopics()).includes(spec.topic)) return false;
     const configEntries: ITopicConfig['configEntries'] = Object.entries(spec.configs ?? {}).map(([name, value]) => ({
       name,
       value,

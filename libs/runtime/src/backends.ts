@@ -3,7 +3,7 @@ import { CassandraConnection } from '@gantry/cassandra';
 import { KafkaConnection } from '@gantry/kafka';
 import { childLogger } from '@gantry/logging';
 import type { Settings } from '@gantry/settings';
-import { SETTINGS } from './tokens';
+import { CONFIG_PLANE_OWNED, SETTINGS } from './tokens';
 
 export function createKafkaConnection(settings: Settings): KafkaConnection {
   const connection = new KafkaConnection({
@@ -49,11 +49,14 @@ function connectUntilClosed(connection: CassandraConnection, logger: ReturnType<
 export class BackendsLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(SETTINGS) readonly settings: Settings,
+    @Inject(CONFIG_PLANE_OWNED) private readonly owned: boolean,
     @Optional() private readonly kafka?: KafkaConnection,
     @Optional() private readonly cassandra?: CassandraConnection,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    // Connections of a shared plane belong to the plane's creator.
+    if (!this.owned) return;
     await Promise.allSettled([this.kafka?.close(), this.cassandra?.close()]);
   }
 }

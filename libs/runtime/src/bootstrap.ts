@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { PinoNestLogger, childLogger } from '@gantry/logging';
 import type { ListenAddress } from '@gantry/settings';
+import type { ConfigPlane } from './config-plane';
 
 export interface StartOptions {
   /**
@@ -9,6 +10,10 @@ export interface StartOptions {
    * (standalone mode), where the process closes them all itself.
    */
   readonly shutdownHooks?: boolean;
+  /** Nest's JSON/urlencoded body parsers (default on). Off for apps that read raw bodies themselves. */
+  readonly bodyParser?: boolean;
+  /** A config plane shared with other apps of this process (standalone mode); see `RuntimeOptions.plane`. */
+  readonly plane?: ConfigPlane;
 }
 
 /** Creates a Nest HTTP app for `module` and listens on `listen`. */
@@ -19,7 +24,11 @@ export async function startHttpApp(
   options: StartOptions = {},
 ): Promise<INestApplication> {
   // abortOnError off: start-up errors reach the caller, which decides whether the process exits.
-  const app = await NestFactory.create(module, { logger: new PinoNestLogger(childLogger(name)), abortOnError: false });
+  const app = await NestFactory.create(module, {
+    logger: new PinoNestLogger(childLogger(name)),
+    abortOnError: false,
+    bodyParser: options.bodyParser ?? true,
+  });
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   await app.listen(listen.port, listen.host);
   childLogger(name).info({ address: `${listen.host}:${listen.port}` }, `${name} listening`);

@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { CassandraConnection } from '@gantry/cassandra';
 import { KafkaConnection } from '@gantry/kafka';
@@ -8,7 +11,9 @@ import { startHttpApp } from './bootstrap';
 import { RuntimeModule } from './runtime.module';
 
 describe('RuntimeModule in embedded mode', () => {
-  const settings = loadSettings({ GANTRY_ADMIN_LISTEN: '127.0.0.1:0' }, STANDALONE_DEFAULTS);
+  const dataDir = mkdtempSync(join(tmpdir(), 'gantry-runtime-'));
+  const settings = loadSettings({ GANTRY_ADMIN_LISTEN: '127.0.0.1:0', GANTRY_DATA_DIR: dataDir }, STANDALONE_DEFAULTS);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   @Module({ imports: [RuntimeModule.forRoot(settings), backendHealthModule()] })
   class EmbeddedApp {}
@@ -19,7 +24,7 @@ describe('RuntimeModule in embedded mode', () => {
       expect(() => app.get(KafkaConnection)).toThrow();
       const response = await fetch(`${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/health`);
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ status: 'ok' });
+      expect(await response.json()).toMatchObject({ status: 'ok', info: { config: { status: 'up', version: 0 } } });
       expect(() => app.get(CassandraConnection)).toThrow();
     } finally {
       await app.close();

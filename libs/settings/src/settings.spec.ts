@@ -28,6 +28,17 @@ describe('loadSettings', () => {
     expect(settings.cassandra.replication).toEqual({ eu: 1 });
   });
 
+  it('reads the admin knobs', () => {
+    const settings = loadSettings({ GANTRY_ADMIN_TOKENS: ' ci:admin:s3cret ', GANTRY_ADMIN_MAX_BODY_BYTES: '1024' });
+    expect(settings.admin).toEqual({
+      tokens: 'ci:admin:s3cret',
+      tokensFile: undefined,
+      maxBodyBytes: 1024,
+      writeTimeoutMs: 5000,
+    });
+    expect(() => loadSettings({ GANTRY_ADMIN_WRITE_TIMEOUT_MS: '0' })).toThrow(/GANTRY_ADMIN_WRITE_TIMEOUT_MS/);
+  });
+
   it('names the variable in every error', () => {
     expect(() => loadSettings({ GANTRY_LOG: 'zookeeper' })).toThrow(/GANTRY_LOG: expected one of kafka, embedded/);
     expect(() => loadSettings({ GANTRY_ADMIN_LISTEN: 'x:99999' })).toThrow(SettingsError);

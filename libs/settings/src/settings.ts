@@ -18,6 +18,18 @@ export interface CassandraSettings {
   readonly replication: Readonly<Record<string, number>>;
 }
 
+/** Admin API knobs. Tokens are kept raw here; the admin parses them (and the file) when it starts. */
+export interface AdminSettings {
+  /** `GANTRY_ADMIN_TOKENS`: comma list of `name:role:token` (role `read` or `admin`). */
+  readonly tokens: string | undefined;
+  /** `GANTRY_ADMIN_TOKENS_FILE`: YAML or JSON list of `{ name, role, token }`. */
+  readonly tokensFile: string | undefined;
+  /** `GANTRY_ADMIN_MAX_BODY_BYTES`: largest request body accepted (413 above it). */
+  readonly maxBodyBytes: number;
+  /** `GANTRY_ADMIN_WRITE_TIMEOUT_MS`: bound on append plus fold of one write (503 past it). */
+  readonly writeTimeoutMs: number;
+}
+
 /** Everything a Gantry process reads from its environment, validated once at start-up. */
 export interface Settings {
   readonly log: LogBackend;
@@ -29,8 +41,11 @@ export interface Settings {
   readonly proxyListen: ListenAddress;
   readonly statusListen: ListenAddress;
   readonly discoveryStatusListen: ListenAddress;
+  readonly admin: AdminSettings;
   readonly kafka: KafkaSettings;
   readonly cassandra: CassandraSettings;
+  /** Fault injection for crash tests only. */
+  readonly faults: { readonly crashAfterAppend: boolean };
 }
 
 export interface SettingsDefaults {
@@ -67,6 +82,13 @@ export function loadSettings(env: Env = process.env, defaults: SettingsDefaults 
       read('GANTRY_DISCOVERY_STATUS_LISTEN', '127.0.0.1:8200'),
       '127.0.0.1',
     ),
+    admin: {
+      tokens: optional(env.GANTRY_ADMIN_TOKENS),
+      tokensFile: optional(env.GANTRY_ADMIN_TOKENS_FILE),
+      // Kong's admin accepts 10 MiB bodies (declarative files can be large).
+      maxBodyBytes: positiveInt('GANTRY_ADMIN_MAX_BODY_BYTES', read('GANTRY_ADMIN_MAX_BODY_BYTES', '10485760')),
+      writeTimeoutMs: positiveInt('GANTRY_ADMIN_WRITE_TIMEOUT_MS', read('GANTRY_ADMIN_WRITE_TIMEOUT_MS', '5000')),
+    },
     kafka: {
       brokers: nonEmpty('GANTRY_KAFKA_BROKERS', parseList(read('GANTRY_KAFKA_BROKERS', '127.0.0.1:9092'))),
       clientId: read('GANTRY_KAFKA_CLIENT_ID', 'gantry'),
@@ -81,12 +103,24 @@ export function loadSettings(env: Env = process.env, defaults: SettingsDefaults 
       keyspace: read('GANTRY_CASSANDRA_KEYSPACE', 'gantry'),
       replication: parseReplication(read('GANTRY_CASSANDRA_REPLICATION', `${localDataCenter}:1`)),
     },
+    faults: { crashAfterAppend: read('GANTRY_FAULT_CRASH_AFTER_APPEND', '0') === '1' },
   };
 }
 
 function oneOf<T extends string>(variable: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new SettingsError(variable, `expected one of ${allowed.join(', ')}, got "${value}"`);
+}
+
+function optional(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function positiveInt(variable: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new SettingsError(variable, `expected a positive integer, got "${raw}"`);
+  return value;
 }
 
 function nonEmpty(variable: string, list: string[]): string[] {

@@ -78,6 +78,13 @@ export function decodeEvent(data: string | Uint8Array): ConfigEvent {
   if (e.idempotency_key !== undefined && e.idempotency_key !== null && typeof e.idempotency_key !== 'string') {
     fail('config event: idempotency_key must be a string or null');
   }
+  if (
+    e.request_fingerprint !== undefined &&
+    e.request_fingerprint !== null &&
+    typeof e.request_fingerprint !== 'string'
+  ) {
+    fail('config event: request_fingerprint must be a string or null');
+  }
   if (!Array.isArray(e.changes)) fail('config event: changes must be an array');
   e.changes.forEach((c, i) => checkChange(c, i));
   if (e.type !== 'changeset' && e.type !== 'replace' && e.changes.length !== 1) {

@@ -47,4 +47,9 @@ export interface ConfigEvent {
   /** Milliseconds since the epoch. */
   timestamp: number;
   idempotency_key?: string | null;
+  /**
+   * Digest of the request that carried `idempotency_key` (method, path, body), so every replica can tell a
+   * retry from a different request that reuses the key.
+   */
+  request_fingerprint?: string | null;
 }
