@@ -1,0 +1,125 @@
+import {
+  buildState,
+  declarativeConfigError,
+  exportDeclarative,
+  isJsonObject,
+  parseDeclarative,
+  stateHash,
+  type Change,
+  type JsonObject,
+} from '@gantry/config';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { decodeForm } from '../http/form';
+import { isJsonMedia, mediaType, multipartPairs } from '../http/body';
+import { json, message } from '../http/responses';
+import type { Route } from '../router';
+import type { AdminResponse, AdminServices, RequestContext } from '../types';
+import { runWrite } from '../write/run-write';
+import { flattenDeclarativeErrors } from './flatten-errors';
+import { configIdentity } from './info-routes';
+
+const YAML_TYPE = 'application/yaml; charset=utf-8';
+
+function parseText(text: string): { ok: true; doc: unknown } | { ok: false; response: AdminResponse } {
+  try {
+    return { ok: true, doc: parseYaml(text, { maxAliasCount: 1000 }) as unknown };
+  } catch (error) {
+    const reason = `failed parsing declarative configuration: ${(error as Error).message.split('\n')[0]}`;
+    return { ok: false, response: json(400, declarativeConfigError({ error: reason })) };
+  }
+}
+
+const EXPECTED = message(400, 'expected a declarative configuration');
+
+/**
+ * The document of `POST /config`, wherever the client put it: a JSON body (the document itself, or a
+ * `config` string), a form or multipart `config` field, or a raw YAML/JSON body.
+ */
+async function readDocument(
+  ctx: RequestContext,
+): Promise<{ ok: true; doc: unknown } | { ok: false; response: AdminResponse }> {
+  const type = mediaType(ctx.request);
+  const text = ctx.request.body.toString('utf8');
+  if (isJsonMedia(type)) {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return { ok: false, response: message(400, 'Cannot parse JSON body') };
+    }
+    if (isJsonObject(body) && body._format_version === undefined && body.config !== undefined) {
+      return typeof body.config === 'string' ? parseText(body.config) : { ok: true, doc: body.config };
+    }
+    return { ok: true, doc: body };
+  }
+  if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
+    const fields =
+      type === 'multipart/form-data'
+        ? decodeForm((await multipartPairs(ctx.request)) ?? [])
+        : decodeForm(new URLSearchParams(text));
+    const config = fields.config;
+    if (isJsonObject(config)) return { ok: true, doc: config };
+    if (typeof config !== 'string' || config.trim() === '') return { ok: false, response: EXPECTED };
+    return parseText(config);
+  }
+  if (text.trim() === '') return { ok: false, response: EXPECTED };
+  return parseText(text);
+}
+
+/** Kong's `POST /config` success body: entities by kind, then by id. */
+function entitiesByKind(changes: readonly Change[]): JsonObject {
+  const out: Record<string, JsonObject> = {};
+  for (const change of changes) {
+    if (change.after === null) continue;
+    (out[change.kind] ??= {})[change.key] = change.after;
+  }
+  return out;
+}
+
+function exportFormat(ctx: RequestContext): 'yaml' | 'json' | 'kong' {
+  const format = ctx.query.get('format');
+  if (format === 'yaml' || format === 'json') return format;
+  const accept = String(ctx.request.headers.accept ?? '');
+  return /yaml/i.test(accept) ? 'yaml' : 'kong';
+}
+
+/** `GET /config` (export) and `POST /config` (replace the whole configuration with one `replace` event). */
+export function configRoutes(s: AdminServices): Route[] {
+  return [
+    {
+      pattern: '/config',
+      methods: {
+        GET: (ctx) => {
+          const doc = exportDeclarative(s.replica.state);
+          const format = exportFormat(ctx);
+          if (format === 'json') return json(200, doc);
+          const yaml = stringifyYaml(doc, { lineWidth: 0 });
+          // Kong wraps the YAML text in JSON; ?format=yaml (or Accept: yaml) sends the file itself.
+          return format === 'yaml'
+            ? { status: 200, body: yaml, headers: { 'Content-Type': YAML_TYPE } }
+            : json(200, { config: yaml });
+        },
+        POST: (ctx) =>
+          runWrite(s, ctx, {
+            prepare: async () => {
+              const read = await readDocument(ctx);
+              if (!read.ok) return read.response;
+              const parsed = parseDeclarative(read.doc, { state: s.replica.state, now: s.now, plugins: s.plugins });
+              if (!parsed.ok) {
+                return json(400, {
+                  ...parsed.error,
+                  flattened_errors: flattenDeclarativeErrors(parsed.error.fields, read.doc),
+                });
+              }
+              if (ctx.query.get('check_hash') === '1') {
+                const built = buildState(parsed.changes);
+                if (built.ok && stateHash(built.state) === configIdentity(s).hash) return { status: 304 };
+              }
+              return { changes: parsed.changes, replace: true };
+            },
+            success: (outcome) => json(201, entitiesByKind(outcome.event.changes)),
+          }),
+      },
+    },
+  ];
+}
