@@ -6,9 +6,10 @@
  * and a `reference` measured the same way in the same run. Then list it here. See docs/benchmarks.md.
  */
 import type { Suite } from '../harness/types';
+import { adminSuite } from './admin';
 import { foldSuite } from './fold';
 import { logSuite } from './log';
 
-const ALL: readonly Suite[] = [foldSuite, logSuite];
+const ALL: readonly Suite[] = [foldSuite, logSuite, adminSuite];
 
 export const SUITES: Readonly<Record<string, Suite>> = Object.fromEntries(ALL.map((suite) => [suite.name, suite]));

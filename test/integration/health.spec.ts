@@ -4,7 +4,7 @@ import { startAdmin } from '../../apps/admin/src/admin.bootstrap';
 import { startDiscovery } from '../../apps/discovery/src/discovery.bootstrap';
 import { GatewayLifecycle } from '../../apps/proxy/src/gateway/gateway.lifecycle';
 import { startProxy } from '../../apps/proxy/src/proxy.bootstrap';
-import { cassandraContactPoints, cassandraLocalDc, kafkaBrokers } from '../support/infra-env';
+import { cassandraContactPoints, cassandraLocalDc, kafkaBrokers, uniqueName } from '../support/infra-env';
 
 interface HealthBody {
   status: string;
@@ -22,6 +22,8 @@ function clusterSettings(overrides: Record<string, string> = {}): Settings {
       GANTRY_STATUS_LISTEN: '127.0.0.1:0',
       GANTRY_PROXY_LISTEN: '127.0.0.1:0',
       GANTRY_DISCOVERY_STATUS_LISTEN: '127.0.0.1:0',
+      GANTRY_KAFKA_TOPIC: uniqueName('health'),
+      GANTRY_CASSANDRA_KEYSPACE: uniqueName('health'),
       ...overrides,
     },
     CLUSTER_DEFAULTS,
@@ -60,7 +62,7 @@ describe('GET /health of each app, against real Kafka and Cassandra', () => {
     apps.push(app);
     const { status, body } = await settledHealth(app, (answer) => answer.status === 200);
     expect(status).toBe(200);
-    expect(body.info).toMatchObject({ kafka: { status: 'up' }, cassandra: { status: 'up' } });
+    expect(body.info).toMatchObject({ kafka: { status: 'up' }, cassandra: { status: 'up' }, config: { status: 'up' } });
   });
 
   it('answers 503 naming kafka when the broker cannot be reached', async () => {
