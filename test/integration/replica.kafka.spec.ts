@@ -120,10 +120,10 @@ describe('LogConfigReplica on Kafka and Cassandra', () => {
     const topic = newTopic();
     const [logA, logB] = [await openLog(topic), await openLog(topic)];
     const noSnapshots = {
-      start: async () => {},
-      latest: async () => null,
-      save: async () => {},
-      close: async () => {},
+      start: () => Promise.resolve(),
+      latest: () => Promise.resolve(null),
+      save: () => Promise.resolve(),
+      close: () => Promise.resolve(),
     };
     const store = {
       ...noSnapshots,

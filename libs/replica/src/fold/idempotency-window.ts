@@ -81,7 +81,8 @@ export class IdempotencyWindow {
     }
     if (typeof value.max_timestamp !== 'number') throw new Error('invalid snapshot: idempotency max_timestamp');
     const window = new IdempotencyWindow(limits, value.max_timestamp);
-    for (const entry of value.entries) {
+    const entries: readonly Partial<IdempotencyWindowJson['entries'][number]>[] = value.entries;
+    for (const entry of entries) {
       if (typeof entry.key !== 'string' || typeof entry.timestamp !== 'number' || typeof entry.first !== 'object') {
         throw new Error('invalid snapshot: malformed idempotency entry');
       }

@@ -40,6 +40,7 @@ export function memoryHistory(records: LogRecord[], persisted = records.length):
     persistedVersion: () => Promise.resolve(persisted),
     async *read(from: number, to: number): AsyncIterable<LogRecord> {
       history.reads++;
+      await Promise.resolve();
       for (let version = from; version <= to; version++) {
         const record = records[version - 1];
         if (!record || version > persisted) throw new Error(`history lacks version ${version}`);
