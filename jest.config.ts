@@ -20,6 +20,8 @@ const shared = {
   testEnvironment: 'node',
   transform,
   moduleNameMapper: { ...infraMapper, ...moduleNameMapper },
+  // Run-time data (bench scratch dirs, ./data, infra dirs) holds `.snap` config snapshots, not Jest snapshots.
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/data/', '<rootDir>/.infra/', '<rootDir>/bench/results/'],
 };
 
 const config: Config = {

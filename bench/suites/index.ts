@@ -7,9 +7,10 @@
  */
 import type { Suite } from '../harness/types';
 import { adminSuite } from './admin';
+import { bootSuite } from './boot';
 import { foldSuite } from './fold';
 import { logSuite } from './log';
 
-const ALL: readonly Suite[] = [foldSuite, logSuite, adminSuite];
+const ALL: readonly Suite[] = [foldSuite, logSuite, adminSuite, bootSuite];
 
 export const SUITES: Readonly<Record<string, Suite>> = Object.fromEntries(ALL.map((suite) => [suite.name, suite]));

@@ -5,7 +5,6 @@ import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus'
 export interface ConfigHealthSource {
   readonly ready: boolean;
   readonly version: number;
-  readonly hash: string;
   readonly lag: number;
   readonly lastError: string | null;
 }
@@ -18,7 +17,7 @@ export class ConfigHealthIndicator {
   check(key: string, source: { configHealth(): ConfigHealthSource }): HealthIndicatorResult {
     const health = source.configHealth();
     const session = this.indicators.check(key);
-    const details = { version: health.version, hash: health.hash, lag: health.lag };
+    const details = { version: health.version, lag: health.lag };
     if (health.ready && health.lastError === null) return session.up(details);
     return session.down({ ...details, message: health.lastError ?? 'configuration not loaded yet' });
   }

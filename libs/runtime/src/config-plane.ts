@@ -16,6 +16,9 @@ import {
   type SnapshotStore,
 } from '@gantry/store';
 
+/** How long start-up waits for the snapshot store before booting from the log alone. */
+const SNAPSHOT_STORE_OPEN_MS = 10_000;
+
 /** Which jobs a process's plane runs besides its replica. */
 export interface ConfigPlaneRole {
   /** Write history, current entities and snapshots to Cassandra (cluster admins). */
@@ -125,15 +128,9 @@ export class ConfigPlane {
 
   /** For `/health`: whether the configuration is loaded, and how far behind the log this process is. */
   configHealth(): ConfigHealthSource {
-    const status = this.replica.status();
-    const lastError = this.phaseValue === 'starting' ? this.startError : status.lastError;
-    return {
-      ready: this.phaseValue === 'ready',
-      version: status.version,
-      hash: status.hash,
-      lag: status.lag,
-      lastError,
-    };
+    const progress = this.replica.progress();
+    const lastError = this.phaseValue === 'starting' ? this.startError : progress.lastError;
+    return { ready: this.phaseValue === 'ready', version: progress.version, lag: progress.lag, lastError };
   }
 
   /**
@@ -160,8 +157,11 @@ export class ConfigPlane {
   private async run(): Promise<void> {
     this.phaseValue = 'starting';
     await this.retry('opening the config log', () => this.log.start());
-    await this.retry('opening the snapshot store', () => this.snapshots.start());
     this.startError = null;
+    // Cassandra being down must not stop writes: Kafka holds them. Without a snapshot store the replica boots
+    // from the log alone (it still starts at version 1 unless retention dropped records), and the persister
+    // catches Cassandra up once it is back.
+    await this.openSnapshotStore();
     if (this.persister) void this.persister.start().catch((error: unknown) => this.failed('persister', error));
     await this.replica.start();
     if (this.role.snapshotter && this.settings.store === 'embedded') {
@@ -169,6 +169,23 @@ export class ConfigPlane {
       this.snapshotter.start();
     }
     if (this.phaseValue === 'starting') this.phaseValue = 'ready';
+  }
+
+  private async openSnapshotStore(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${SNAPSHOT_STORE_OPEN_MS} ms`)),
+        SNAPSHOT_STORE_OPEN_MS,
+      );
+    });
+    try {
+      await Promise.race([this.snapshots.start(), deadline]);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'snapshot store unavailable; booting from the log alone');
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async retry(what: string, work: () => Promise<void>): Promise<void> {
