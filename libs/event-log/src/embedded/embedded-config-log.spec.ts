@@ -165,16 +165,14 @@ describe('EmbeddedConfigLog on disk', () => {
     expect(await log.append(Buffer.alloc(900))).toBe(1);
   });
 
-  it('opens a 100k-record log in well under a second', async () => {
+  // How fast it opens is measured by `npm run bench`, never asserted here.
+  it('opens a 100k-record log and appends after its last record', async () => {
     const dataDir = await dirs.create();
     const path = (await openLog({ dataDir })).path;
     await opened.pop()!.close();
     await writeFile(path, syntheticLog(100_000, 200));
-    const started = performance.now();
     const log = await openLog({ dataDir });
-    const elapsed = performance.now() - started;
     expect(await log.headVersion()).toBe(100_000);
-    expect(elapsed).toBeLessThan(1_000);
     expect(await log.append(Buffer.from('next'))).toBe(100_001);
   });
 });
