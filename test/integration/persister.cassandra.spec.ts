@@ -1,46 +1,25 @@
 import { Relay } from '../support/tcp-relay';
 import { CassandraConnection } from '@gantry/cassandra';
 import { KafkaConfigLog, type ConfigLog } from '@gantry/event-log';
-import { KafkaConnection } from '@gantry/kafka';
 import { ReplicaFold } from '@gantry/replica';
 import { CassandraEventHistory, CassandraSnapshotStore, Persister, type PersisterOptions } from '@gantry/store';
 import pino from 'pino';
 import { mixedLog, uid } from '../../libs/replica/src/testing/events';
 import { readAll } from '../../libs/replica/src/testing/log-doubles';
 import { eventually, storedStateHash } from '../../libs/store/src/testing/stored-state';
-import { cassandraContactPoints, cassandraLocalDc, kafkaBrokers, uniqueName } from '../support/infra-env';
+import { cassandraContactPoints, cassandraLocalDc, uniqueName } from '../support/infra-env';
+import { useSharedBackends } from '../support/shared-backends';
 
 jest.setTimeout(90_000);
 
 const silent = pino({ level: 'silent' });
-let kafka: KafkaConnection;
-let cassandra: CassandraConnection;
-const topics: string[] = [];
-const keyspaces: string[] = [];
-const closers: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  kafka = new KafkaConnection({ brokers: kafkaBrokers(), clientId: 'gantry-test-persister', logger: silent });
-  await kafka.connect();
-  cassandra = new CassandraConnection({ contactPoints: cassandraContactPoints(), localDataCenter: cassandraLocalDc() });
-  await cassandra.connect();
-});
-
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
-
-afterAll(async () => {
-  await kafka.admin.deleteTopics({ topics }).catch(() => undefined);
-  for (const keyspace of keyspaces) await cassandra.dropKeyspace(keyspace);
-  await kafka.close();
-  await cassandra.close();
-});
+const shared = useSharedBackends('gantry-test-persister');
+const { topics, keyspaces, closers } = shared;
 
 async function newLog(): Promise<KafkaConfigLog> {
   const topic = uniqueName('persister');
   topics.push(topic);
-  const log = new KafkaConfigLog({ connection: kafka, topic, logger: silent });
+  const log = new KafkaConfigLog({ connection: shared.kafka, topic, logger: silent });
   await log.start();
   closers.push(() => log.close());
   return log;
@@ -54,7 +33,7 @@ function newKeyspace(): string {
 
 function persister(options: Pick<PersisterOptions, 'log' | 'keyspace'> & Partial<PersisterOptions>): Persister {
   const p = new Persister({
-    connection: cassandra,
+    connection: shared.cassandra,
     replication: { [cassandraLocalDc()]: 1 },
     snapshotEvery: { events: 10, ms: 60_000 },
     backoff: { minMs: 50, maxMs: 500 },
@@ -80,7 +59,7 @@ async function foldOf(log: ConfigLog, upTo = Infinity): Promise<ReplicaFold> {
 }
 
 async function persisted(p: Persister, keyspace: string, version: number): Promise<void> {
-  const history = new CassandraEventHistory({ connection: cassandra, keyspace });
+  const history = new CassandraEventHistory({ connection: shared.cassandra, keyspace });
   await eventually(
     async () => p.health().persistedVersion >= version && (await history.persistedVersion()) >= version,
     30_000,
@@ -102,9 +81,9 @@ describe('Persister', () => {
     expect(p.health()).toMatchObject({ up: true, lag: 0, lastError: null, foldedVersion: head });
 
     const fold = await foldOf(log);
-    expect(await storedStateHash(cassandra, keyspace)).toBe(fold.hash());
+    expect(await storedStateHash(shared.cassandra, keyspace)).toBe(fold.hash());
 
-    const history = new CassandraEventHistory({ connection: cassandra, keyspace, pageSize: 7 });
+    const history = new CassandraEventHistory({ connection: shared.cassandra, keyspace, pageSize: 7 });
     const stored = [];
     for await (const record of history.read(1, head)) stored.push(record);
     const logged = await readAll(log);
@@ -117,7 +96,7 @@ describe('Persister', () => {
       })(),
     ).rejects.toMatchObject({ code: 'GANTRY_STORE_HISTORY_MISSING', missing: head + 1 });
 
-    const statuses = await cassandra.execute(`SELECT status FROM ${keyspace}.events_by_bucket WHERE bucket = 0`);
+    const statuses = await shared.cassandra.execute(`SELECT status FROM ${keyspace}.events_by_bucket WHERE bucket = 0`);
     const tally: Record<string, number> = {};
     for (const row of statuses.rows) tally[row.get('status') as string] = (tally[row.get('status') as string] ?? 0) + 1;
     expect(tally).toEqual({ applied: 24, rejected: 8, duplicate: 4 });
@@ -130,7 +109,7 @@ describe('Persister', () => {
     ]);
 
     // Snapshots are taken every 10 versions, one at a time, so which versions get one depends on timing.
-    const snapshots = new CassandraSnapshotStore({ connection: cassandra, keyspace, logger: silent });
+    const snapshots = new CassandraSnapshotStore({ connection: shared.cassandra, keyspace, logger: silent });
     await eventually(() => p.health().lastSnapshotVersion >= 20, 10_000, 'a snapshot');
     const snapshot = await snapshots.latest();
     expect(snapshot?.version).toBe(p.health().lastSnapshotVersion);
@@ -149,7 +128,7 @@ describe('Persister', () => {
     const writetime = async () =>
       String(
         (
-          await cassandra.execute(
+          await shared.cassandra.execute(
             `SELECT WRITETIME(status) AS t FROM ${keyspace}.events_by_bucket WHERE bucket = 0 AND version = 5`,
           )
         )
@@ -163,7 +142,7 @@ describe('Persister', () => {
     await second.start();
     await persisted(second, keyspace, newHead);
     expect(await writetime()).toBe(before);
-    expect(await storedStateHash(cassandra, keyspace)).toBe((await foldOf(log)).hash());
+    expect(await storedStateHash(shared.cassandra, keyspace)).toBe((await foldOf(log)).hash());
   });
 
   it('is safe to run twice at once (two admin processes)', async () => {
@@ -177,8 +156,10 @@ describe('Persister', () => {
     );
     await persisted(a, keyspace, head);
     await persisted(b, keyspace, head);
-    expect(await storedStateHash(cassandra, keyspace)).toBe((await foldOf(log)).hash());
-    const rows = await cassandra.execute(`SELECT COUNT(*) AS n FROM ${keyspace}.events_by_bucket WHERE bucket = 0`);
+    expect(await storedStateHash(shared.cassandra, keyspace)).toBe((await foldOf(log)).hash());
+    const rows = await shared.cassandra.execute(
+      `SELECT COUNT(*) AS n FROM ${keyspace}.events_by_bucket WHERE bucket = 0`,
+    );
     expect(Number(rows.first().get('n'))).toBe(head);
   });
 });
@@ -219,8 +200,8 @@ describe('Persister during a Cassandra outage', () => {
     relay.stall(false);
     await persisted(p, keyspace, secondHead);
     expect(p.health()).toMatchObject({ up: true, lastError: null, lag: 0 });
-    expect(await storedStateHash(cassandra, keyspace)).toBe((await foldOf(log)).hash());
-    const history = new CassandraEventHistory({ connection: cassandra, keyspace });
+    expect(await storedStateHash(shared.cassandra, keyspace)).toBe((await foldOf(log)).hash());
+    const history = new CassandraEventHistory({ connection: shared.cassandra, keyspace });
     let expected = 1;
     for await (const record of history.read(1, secondHead)) expect(record.version).toBe(expected++);
     expect(expected).toBe(secondHead + 1);

@@ -1,44 +1,22 @@
-import { CassandraConnection } from '@gantry/cassandra';
 import { KafkaConfigLog, type ConfigLog } from '@gantry/event-log';
-import { KafkaConnection } from '@gantry/kafka';
 import { LogConfigReplica, LogConfigWriter, ReplicaFold } from '@gantry/replica';
 import { CassandraEventHistory, CassandraSnapshotStore, Persister } from '@gantry/store';
 import pino from 'pino';
 import { createService, mixedLog } from '../../libs/replica/src/testing/events';
 import { readAll } from '../../libs/replica/src/testing/log-doubles';
 import { eventually } from '../../libs/store/src/testing/stored-state';
-import { cassandraContactPoints, cassandraLocalDc, kafkaBrokers, uniqueName } from '../support/infra-env';
+import { cassandraLocalDc, uniqueName } from '../support/infra-env';
+import { useSharedBackends } from '../support/shared-backends';
 
 jest.setTimeout(90_000);
 
 const silent = pino({ level: 'silent' });
-let kafka: KafkaConnection;
-let cassandra: CassandraConnection;
-const topics: string[] = [];
-const keyspaces: string[] = [];
-const closers: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  kafka = new KafkaConnection({ brokers: kafkaBrokers(), clientId: 'gantry-test-replica', logger: silent });
-  await kafka.connect();
-  cassandra = new CassandraConnection({ contactPoints: cassandraContactPoints(), localDataCenter: cassandraLocalDc() });
-  await cassandra.connect();
-});
-
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
-
-afterAll(async () => {
-  await kafka.admin.deleteTopics({ topics }).catch(() => undefined);
-  for (const keyspace of keyspaces) await cassandra.dropKeyspace(keyspace);
-  await kafka.close();
-  await cassandra.close();
-});
+const shared = useSharedBackends('gantry-test-replica');
+const { topics, keyspaces, closers } = shared;
 
 /** A KafkaConfigLog on `topic`, as one process would open it. */
 async function openLog(topic: string): Promise<KafkaConfigLog> {
-  const log = new KafkaConfigLog({ connection: kafka, topic, logger: silent });
+  const log = new KafkaConfigLog({ connection: shared.kafka, topic, logger: silent });
   await log.start();
   closers.push(() => log.close());
   return log;
@@ -66,7 +44,7 @@ describe('LogConfigReplica on Kafka and Cassandra', () => {
     for (const value of [1, 2, 3].flatMap((n) => mixedLog(n))) head = await log.append(value);
     const persister = new Persister({
       log,
-      connection: cassandra,
+      connection: shared.cassandra,
       keyspace,
       replication: { [cassandraLocalDc()]: 1 },
       snapshotEvery: { events: 1_000_000, ms: 3_600_000 }, // this test saves its own snapshot, at version 10
@@ -75,9 +53,9 @@ describe('LogConfigReplica on Kafka and Cassandra', () => {
     closers.push(() => persister.close());
     await persister.start();
     await eventually(() => persister.health().persistedVersion === head, 30_000, 'the persister');
-    const history = new CassandraEventHistory({ connection: cassandra, keyspace });
+    const history = new CassandraEventHistory({ connection: shared.cassandra, keyspace });
     await eventually(async () => (await history.persistedVersion()) === head, 10_000, 'the progress row');
-    const snapshots = new CassandraSnapshotStore({ connection: cassandra, keyspace, logger: silent });
+    const snapshots = new CassandraSnapshotStore({ connection: shared.cassandra, keyspace, logger: silent });
     await snapshots.start();
     const snapshotVersion = 10;
     const atSnapshot = new ReplicaFold();
@@ -85,8 +63,8 @@ describe('LogConfigReplica on Kafka and Cassandra', () => {
     await snapshots.save(atSnapshot.toSnapshot());
 
     // Retention, done by hand: Kafka now starts two versions past the snapshot's next one.
-    await kafka.admin.fetchTopicMetadata({ topics: [topic] });
-    await kafka.admin.deleteTopicRecords({
+    await shared.kafka.admin.fetchTopicMetadata({ topics: [topic] });
+    await shared.kafka.admin.deleteTopicRecords({
       topic,
       partitions: [{ partition: 0, offset: String(snapshotVersion + 2) }],
     });
