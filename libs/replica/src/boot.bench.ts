@@ -15,6 +15,7 @@ import {
 import { EmbeddedConfigLog } from '@gantry/event-log';
 import { EmbeddedSnapshotStore } from '@gantry/store';
 import pino from 'pino';
+import { benchRoute, benchService } from '../../config/src/testing/bench-entities';
 import { ReplicaFold } from './fold/replica-fold';
 import { LogConfigReplica } from './log-config-replica';
 
@@ -52,52 +53,11 @@ const BATCH = 500;
 const T = 1_700_000_000;
 
 function service(i: number): Entity {
-  return {
-    id: randomUUID(),
-    created_at: T,
-    updated_at: T,
-    name: `svc-${i}`,
-    retries: 5,
-    protocol: 'http',
-    host: `backend-${i}.internal`,
-    port: 80,
-    path: null,
-    connect_timeout: 60000,
-    write_timeout: 60000,
-    read_timeout: 60000,
-    tags: ['bench', `team-${i % 7}`],
-    client_certificate: null,
-    tls_verify: null,
-    tls_verify_depth: null,
-    ca_certificates: null,
-    enabled: true,
-  };
+  return benchService(randomUUID(), i, { tags: ['bench', `team-${i % 7}`] });
 }
 
 function route(i: number, serviceId: string): Entity {
-  return {
-    id: randomUUID(),
-    created_at: T,
-    updated_at: T,
-    name: `route-${i}`,
-    protocols: ['http', 'https'],
-    https_redirect_status_code: 426,
-    strip_path: true,
-    preserve_host: false,
-    request_buffering: true,
-    response_buffering: true,
-    tags: null,
-    service: { id: serviceId },
-    snis: null,
-    sources: null,
-    destinations: null,
-    methods: ['GET', 'POST'],
-    hosts: [`api-${i % 50}.example.com`],
-    paths: [`/r${i}`],
-    headers: null,
-    regex_priority: 0,
-    path_handling: 'v0',
-  };
+  return benchRoute(randomUUID(), i, serviceId, { methods: ['GET', 'POST'], hosts: [`api-${i % 50}.example.com`] });
 }
 
 function consumer(i: number): Entity {

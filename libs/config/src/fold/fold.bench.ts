@@ -5,57 +5,9 @@ import { asText } from '../json';
 import type { Entity } from '../kinds';
 import { applyEvent } from './apply';
 import { createState } from './state';
+import { benchRoute, benchService } from '../testing/bench-entities';
 
 const META: EventMeta = { actor: 'bench', source: 'admin', origin_region: 'local', timestamp: 0 };
-
-function service(id: string, i: number, retries = 5): Entity {
-  return {
-    id,
-    created_at: 1_700_000_000,
-    updated_at: 1_700_000_000,
-    name: `svc-${i}`,
-    retries,
-    protocol: 'http',
-    host: `backend-${i}.internal`,
-    port: 80,
-    path: null,
-    connect_timeout: 60000,
-    write_timeout: 60000,
-    read_timeout: 60000,
-    tags: null,
-    client_certificate: null,
-    tls_verify: null,
-    tls_verify_depth: null,
-    ca_certificates: null,
-    enabled: true,
-  };
-}
-
-function route(id: string, i: number, serviceId: string): Entity {
-  return {
-    id,
-    created_at: 1_700_000_000,
-    updated_at: 1_700_000_000,
-    name: `route-${i}`,
-    protocols: ['http', 'https'],
-    https_redirect_status_code: 426,
-    strip_path: true,
-    preserve_host: false,
-    request_buffering: true,
-    response_buffering: true,
-    tags: null,
-    service: { id: serviceId },
-    snis: null,
-    sources: null,
-    destinations: null,
-    methods: null,
-    hosts: null,
-    paths: [`/r${i}`],
-    headers: null,
-    regex_priority: 0,
-    path_handling: 'v0',
-  };
-}
 
 /**
  * A log of `n` simple single-change events: creates of services and routes (each route on an existing
@@ -69,17 +21,17 @@ export function makeBenchEvents(n: number): ConfigEvent[] {
     const slot = i % 10;
     let event: ConfigEvent;
     if (services.length === 0 || slot < 4) {
-      const s = service(randomUUID(), i);
+      const s = benchService(randomUUID(), i);
       services.push(s);
       event = createEvent(createChange('services', s), META);
     } else if (slot < 7) {
       const id = randomUUID();
       routes.push(id);
-      event = createEvent(createChange('routes', route(id, i, services[i % services.length].id)), META);
+      event = createEvent(createChange('routes', benchRoute(id, i, services[i % services.length].id)), META);
     } else if (slot < 9 || routes.length === 0) {
       const k = i % services.length;
       const before = services[k];
-      const after = service(before.id, Number(asText(before.name).slice(4)), (i % 10) + 1);
+      const after = benchService(before.id, Number(asText(before.name).slice(4)), { retries: (i % 10) + 1 });
       services[k] = after;
       event = createEvent(updateChange('services', before, after), META);
     } else {
