@@ -217,7 +217,7 @@ describe('upstreams', () => {
           ],
           successes: 0,
         },
-        unhealthy: { http_statuses: [429, 500, 503], tcp_failures: 0, timeouts: 0, http_failures: 0 },
+        unhealthy: { http_statuses: [429, 500, 503], tcp_failures: 0, timeouts: 0, http_failures: 0, cooldown: 30 },
       },
       threshold: 0,
     });

@@ -31,7 +31,8 @@ export const HEALTHCHECKS_DEFAULTS: JsonObject = {
       http_statuses: [200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 306, 307, 308],
       successes: 0,
     },
-    unhealthy: { http_statuses: [429, 500, 503], tcp_failures: 0, timeouts: 0, http_failures: 0 },
+    // `cooldown` is Gantry's: seconds before a passively ejected target gets a half-open trial (0 = never).
+    unhealthy: { http_statuses: [429, 500, 503], tcp_failures: 0, timeouts: 0, http_failures: 0, cooldown: 30 },
   },
   threshold: 0,
 };
@@ -115,6 +116,7 @@ export const healthchecksField: RecordField = record(
                 ['tcp_failures', { ...counter, default: 0 }],
                 ['timeouts', { ...counter, default: 0 }],
                 ['http_failures', { ...counter, default: 0 }],
+                ['cooldown', { ...seconds, default: 30 }],
               ],
               sub(passive, 'unhealthy'),
             ),
