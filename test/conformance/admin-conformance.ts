@@ -1,3 +1,4 @@
+import type { DataPlaneRegistry } from '@gantry/store';
 import { AdminClient } from './admin/client';
 import { authCases } from './admin/auth.cases';
 import { badInputCases } from './admin/bad-input.cases';
@@ -6,6 +7,7 @@ import { certificateCases } from './admin/certificates.cases';
 import { configCases } from './admin/config.cases';
 import { consumerCases } from './admin/consumers.cases';
 import { crudCases } from './admin/crud.cases';
+import { dataPlaneCases } from './admin/data-planes.cases';
 import { formCases } from './admin/forms.cases';
 import { idempotencyCases } from './admin/idempotency.cases';
 import { nestedCases } from './admin/nested.cases';
@@ -18,6 +20,8 @@ import { upstreamCases } from './admin/upstreams.cases';
 /** A running admin for the suite. */
 export interface AdminServer {
   readonly baseUrl: string;
+  /** The registry the admin reads replica reports from, so the suite can report as replicas would. */
+  readonly dataPlanes: DataPlaneRegistry;
   close(): Promise<void>;
 }
 
@@ -37,6 +41,9 @@ export interface ConformanceOptions {
 /** Gives each group its client; set once the shared admin is up. */
 export type ClientRef = () => AdminClient;
 
+/** Gives a group the shared admin's data-plane registry. */
+export type RegistryRef = () => DataPlaneRegistry;
+
 /**
  * Kong Admin API conformance: every endpoint's status codes, error bodies, defaults, pagination, tags,
  * nested routes, upserts, cascades, `/config`, bad input, idempotency keys and auth. Runners start the
@@ -50,6 +57,10 @@ export function describeAdminConformance(label: string, start: StartAdmin, optio
     const ref: ClientRef = () => {
       if (client === undefined) throw new Error('admin not started');
       return client;
+    };
+    const registry: RegistryRef = () => {
+      if (server === undefined) throw new Error('admin not started');
+      return server.dataPlanes;
     };
 
     beforeAll(async () => {
@@ -68,6 +79,7 @@ export function describeAdminConformance(label: string, start: StartAdmin, optio
     nestedCases(ref);
     pluginCases(ref);
     upstreamCases(ref);
+    dataPlaneCases(ref, registry);
     consumerCases(ref);
     certificateCases(ref);
     cascadeCases(ref);

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { CLUSTER_DEFAULTS, loadSettings } from '@gantry/settings';
+import { DATA_PLANE_REGISTRY } from '@gantry/runtime';
+import type { DataPlaneRegistry } from '@gantry/store';
 import { startAdmin } from '../../apps/admin/src/admin.bootstrap';
 import { cassandraContactPoints, cassandraLocalDc, kafkaBrokers, uniqueName } from '../support/infra-env';
 import { describeAdminConformance, type AdminStartOptions } from './admin-conformance';
@@ -35,7 +37,7 @@ async function startCluster(options: AdminStartOptions = {}) {
   const app = await startAdmin(settings, { shutdownHooks: false });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   await waitUntilLoaded(url);
-  return { baseUrl: url, close: () => app.close() };
+  return { baseUrl: url, dataPlanes: app.get<DataPlaneRegistry>(DATA_PLANE_REGISTRY), close: () => app.close() };
 }
 
 describeAdminConformance('Kafka log, Cassandra store', startCluster);

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSettings, STANDALONE_DEFAULTS } from '@gantry/settings';
+import { DATA_PLANE_REGISTRY } from '@gantry/runtime';
+import type { DataPlaneRegistry } from '@gantry/store';
 import { startAdmin } from '../../apps/admin/src/admin.bootstrap';
 import { describeAdminConformance, type AdminStartOptions } from './admin-conformance';
 
@@ -23,7 +25,7 @@ async function startEmbedded(options: AdminStartOptions = {}) {
   );
   const app = await startAdmin(settings, { shutdownHooks: false });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return { baseUrl: url, close: () => app.close() };
+  return { baseUrl: url, dataPlanes: app.get<DataPlaneRegistry>(DATA_PLANE_REGISTRY), close: () => app.close() };
 }
 
 describeAdminConformance('embedded log and store', startEmbedded);

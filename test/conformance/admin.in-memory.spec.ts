@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadSettings, STANDALONE_DEFAULTS } from '@gantry/settings';
+import { InMemoryDataPlaneRegistry } from '@gantry/store';
 import { startAdmin } from '../../apps/admin/src/admin.bootstrap';
 import { InMemoryConfigBackend } from '../../apps/admin/src/testing/in-memory-backend';
 import { describeAdminConformance, type AdminStartOptions } from './admin-conformance';
@@ -15,12 +16,13 @@ async function startInMemory(options: AdminStartOptions = {}) {
     STANDALONE_DEFAULTS,
   );
   const backend = new InMemoryConfigBackend();
+  const dataPlanes = new InMemoryDataPlaneRegistry();
   const app = await startAdmin(settings, {
     shutdownHooks: false,
-    backend: () => ({ replica: backend, writer: backend }),
+    backend: () => ({ replica: backend, writer: backend, dataPlanes }),
   });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return { baseUrl: url, close: () => app.close() };
+  return { baseUrl: url, dataPlanes, close: () => app.close() };
 }
 
 describeAdminConformance('in-memory', startInMemory);

@@ -65,6 +65,7 @@ describe('Cassandra store schema', () => {
       keyspace,
     ]);
     expect(tables.rows.map((row) => row.get('table_name') as string).sort()).toEqual([
+      'data_planes',
       'entities',
       'events_by_bucket',
       'events_by_entity',

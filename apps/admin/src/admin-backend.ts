@@ -1,5 +1,6 @@
 import type { ConfigReplica, ConfigWriter } from '@gantry/replica';
 import type { Settings } from '@gantry/settings';
+import type { DataPlaneRegistry } from '@gantry/store';
 import type { TargetHealthProvider } from './api/types';
 
 /** What the Admin API reads from and writes through. The replica must be started (booted) already. */
@@ -7,6 +8,8 @@ export interface AdminBackend {
   readonly replica: ConfigReplica;
   readonly writer: ConfigWriter;
   readonly targetHealth?: TargetHealthProvider;
+  /** Replica reports; a plane-backed admin gets the plane's through `DATA_PLANE_REGISTRY` instead. */
+  readonly dataPlanes?: DataPlaneRegistry;
   /** Why the configuration cannot be served yet (answered as 503), or undefined/null when it can. */
   notReady?(): string | null | undefined;
   /** See `AdminApiOptions.catchUp`. */

@@ -12,8 +12,9 @@ import {
 import { hostname } from 'node:os';
 import type { PluginSchemaRegistry } from '@gantry/config';
 import { childLogger } from '@gantry/logging';
-import { CONFIG_PLANE, ConfigPlane, RuntimeModule, backendHealthModule } from '@gantry/runtime';
+import { CONFIG_PLANE, ConfigPlane, DATA_PLANE_REGISTRY, RuntimeModule, backendHealthModule } from '@gantry/runtime';
 import type { Settings } from '@gantry/settings';
+import type { DataPlaneRegistry } from '@gantry/store';
 import { createAdminApi } from './api/admin-api';
 import { ADMIN_API, ADMIN_BACKEND, type AdminBackend, type AdminBackendFactory } from './admin-backend';
 import { AdminHttpMiddleware } from './admin-http.middleware';
@@ -80,12 +81,14 @@ export class AdminModule implements NestModule {
         backend,
         {
           provide: ADMIN_API,
-          inject: [ADMIN_BACKEND],
-          useFactory: (b: AdminBackend) =>
+          // The registry comes from RuntimeModule, absent when a test hands the admin its own backend.
+          inject: [ADMIN_BACKEND, { token: DATA_PLANE_REGISTRY, optional: true }],
+          useFactory: (b: AdminBackend, registry?: DataPlaneRegistry) =>
             createAdminApi({
               replica: b.replica,
               writer: b.writer,
               targetHealth: b.targetHealth,
+              dataPlanes: b.dataPlanes ?? registry,
               notReady: b.notReady?.bind(b),
               catchUp: b.catchUp?.bind(b),
               plugins: options.plugins,
@@ -94,6 +97,7 @@ export class AdminModule implements NestModule {
                 region: settings.region,
                 writeTimeoutMs: settings.admin.writeTimeoutMs,
                 maxBodyBytes: settings.admin.maxBodyBytes,
+                reportIntervalMs: settings.proxy.reportIntervalMs,
               },
               nodeInfo: {
                 nodeId: settings.nodeId,

@@ -8,10 +8,13 @@ import type { Settings } from '@gantry/settings';
 import { createCassandraConnection, createKafkaConnection } from './backends';
 import { crashAfterAppend } from './fault-injection';
 import {
+  CassandraDataPlaneRegistry,
   CassandraEventHistory,
   CassandraSnapshotStore,
   EmbeddedSnapshotStore,
+  InMemoryDataPlaneRegistry,
   Persister,
+  type DataPlaneRegistry,
   type EventHistory,
   type SnapshotStore,
 } from '@gantry/store';
@@ -46,6 +49,8 @@ export class ConfigPlane {
   readonly replica: LogConfigReplica;
   readonly writer: LogConfigWriter;
   readonly persister: Persister | undefined;
+  /** Replica status reports: a Cassandra table in cluster mode, this plane's memory (shared by its apps) otherwise. */
+  readonly dataPlanes: DataPlaneRegistry;
   private snapshotter: Snapshotter | undefined;
   private readonly logger: Logger;
   private readonly backoff = new Backoff({ minMs: 250, maxMs: 5_000 });
@@ -94,6 +99,7 @@ export class ConfigPlane {
         logger: childLogger('store'),
       });
       this.history = new CassandraEventHistory({ connection: cassandra, keyspace });
+      this.dataPlanes = new CassandraDataPlaneRegistry({ connection: cassandra, keyspace });
       this.persister = role.persister
         ? new Persister({
             log: this.log,
@@ -107,6 +113,7 @@ export class ConfigPlane {
       this.snapshots = new EmbeddedSnapshotStore({ dataDir: settings.dataDir, logger: childLogger('store') });
       this.history = undefined;
       this.persister = undefined;
+      this.dataPlanes = new InMemoryDataPlaneRegistry();
     }
     this.replica = new LogConfigReplica({
       log: this.log,

@@ -5,7 +5,7 @@ import type { Settings } from '@gantry/settings';
 import { BackendsLifecycle, createCassandraConnection, createKafkaConnection } from './backends';
 import { ConfigPlane, type ConfigPlaneRole } from './config-plane';
 import { ConfigPlaneLifecycle } from './config-plane.lifecycle';
-import { CONFIG_PLANE, CONFIG_PLANE_OWNED, SETTINGS } from './tokens';
+import { CONFIG_PLANE, CONFIG_PLANE_OWNED, DATA_PLANE_REGISTRY, SETTINGS } from './tokens';
 
 export interface RuntimeOptions {
   /** The jobs this app's config plane runs; ignored when `plane` is given. Default: replica only. */
@@ -45,6 +45,12 @@ export class RuntimeModule {
               new ConfigPlane(settings, { kafka, cassandra }, role),
           },
     );
+    // The plane's registry, so the apps sharing a plane (standalone mode) share one registry.
+    providers.push({
+      provide: DATA_PLANE_REGISTRY,
+      inject: [CONFIG_PLANE],
+      useFactory: (p: ConfigPlane) => p.dataPlanes,
+    });
     if (shared?.kafka) providers.push({ provide: KafkaConnection, useValue: shared.kafka });
     if (shared?.cassandra) providers.push({ provide: CassandraConnection, useValue: shared.cassandra });
     return {

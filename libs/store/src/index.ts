@@ -10,3 +10,15 @@ export {
 export { CassandraSnapshotStore, type CassandraSnapshotStoreOptions } from './cassandra/cassandra-snapshot-store';
 export { Persister, type PersisterHealth, type PersisterOptions } from './cassandra/persister';
 export * from './cassandra/schema';
+export * from './data-planes/data-plane-registry';
+export { validateReport, MAX_DATA_PLANE_ID_LENGTH } from './data-planes/validate-report';
+export { DEFAULT_DATA_PLANE_TTL_SECONDS } from './data-planes/ttl';
+export {
+  InMemoryDataPlaneRegistry,
+  type InMemoryDataPlaneRegistryOptions,
+} from './data-planes/in-memory-data-plane-registry';
+export {
+  CassandraDataPlaneRegistry,
+  DEFAULT_DATA_PLANE_CLUSTER,
+  type CassandraDataPlaneRegistryOptions,
+} from './data-planes/cassandra-data-plane-registry';

@@ -4,6 +4,7 @@ import { Authenticator, type Principal } from '../auth/authenticator';
 import { message, methodNotAllowed, notFound } from './http/responses';
 import { SortedEntities } from './list/sorted-entities';
 import { BadPathError, Router, type Method } from './router';
+import { clusteringRoutes } from './routes/clustering-routes';
 import { configRoutes } from './routes/config-routes';
 import { EntityHandlers } from './routes/entity-handlers';
 import { entityRoutes } from './routes/entity-routes';
@@ -48,6 +49,7 @@ export class AdminApi {
       plugins: options.plugins ?? defaultPluginRegistry,
       now,
       targetHealth: options.targetHealth,
+      dataPlanes: options.dataPlanes,
       startedAt: now(),
       counters: { total: 0, active: 0 },
     };
@@ -61,6 +63,7 @@ export class AdminApi {
       ...configRoutes(this.services),
       ...tagRoutes(this.services),
       ...upstreamRoutes(this.services, lists, entities),
+      ...clusteringRoutes(this.services),
       ...entityRoutes(entities),
     ];
     for (const route of routes) this.router.add(route);

@@ -1,5 +1,6 @@
 import type { PluginSchemaRegistry } from '@gantry/config';
 import type { ConfigReplica, ConfigWriter } from '@gantry/replica';
+import type { DataPlaneRegistry } from '@gantry/store';
 import type { Authenticator, Principal } from '../auth/authenticator';
 
 /** A request as the Admin API sees it, independent of the HTTP server that received it. */
@@ -39,6 +40,8 @@ export interface AdminApiSettings {
   readonly writeTimeoutMs: number;
   /** Largest body accepted; the HTTP adapter enforces it and answers 413. */
   readonly maxBodyBytes: number;
+  /** How often proxy replicas report (`GANTRY_PROXY_REPORT_INTERVAL_MS`); a report older than 3 is stale. */
+  readonly reportIntervalMs?: number;
 }
 
 /** Reports the health of an upstream's targets (the proxy knows; the admin alone does not). */
@@ -59,6 +62,8 @@ export interface AdminApiOptions {
   /** Generates request ids (tests). */
   readonly requestId?: () => string;
   readonly targetHealth?: TargetHealthProvider;
+  /** Replica reports for `/clustering/*` and `/upstreams/{u}/health`; without one no replica is listed. */
+  readonly dataPlanes?: DataPlaneRegistry;
   /** Why the configuration cannot be served yet (still loading, backend down), or undefined when it can. */
   readonly notReady?: () => string | null | undefined;
   /**
@@ -96,6 +101,7 @@ export interface AdminServices {
   readonly plugins: PluginSchemaRegistry;
   readonly now: () => number;
   readonly targetHealth?: TargetHealthProvider;
+  readonly dataPlanes?: DataPlaneRegistry;
   /** When the process started (epoch ms), for `/status`. */
   readonly startedAt: number;
   /** Request counters for `/status`. */

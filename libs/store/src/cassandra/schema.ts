@@ -53,6 +53,14 @@ function tables(ks: string): string[] {
     )`,
     `CREATE TABLE IF NOT EXISTS ${ks}.snapshot_head (name text PRIMARY KEY, version bigint)`,
     `CREATE TABLE IF NOT EXISTS ${ks}.persister_progress (name text PRIMARY KEY, version bigint, updated_at timestamp)`,
+    // Proxy replica reports (CassandraDataPlaneRegistry). One partition per cluster, bounded by the replicas seen
+    // within the TTL every write carries. Rows are rewritten every few seconds and expire or are deleted, so
+    // tombstones are purged after an hour instead of 10 days: a resurrected row is only a stale replica until
+    // its TTL ends.
+    `CREATE TABLE IF NOT EXISTS ${ks}.data_planes (
+      cluster text, id text, last_seen timestamp, report text, upstream_health text,
+      PRIMARY KEY ((cluster), id)
+    ) WITH CLUSTERING ORDER BY (id ASC) AND gc_grace_seconds = 3600`,
   ];
 }
 

@@ -164,7 +164,7 @@ export class EntityHandlers {
 }
 
 /** Kong's `next` link: the same path with the cursor, keeping `size` and `tags`. */
-function nextLink(ctx: RequestContext, offset: string): string {
+export function nextLink(ctx: RequestContext, offset: string): string {
   const query = new URLSearchParams({ offset });
   const size = ctx.query.get('size');
   const tags = ctx.query.get('tags');
