@@ -21,6 +21,7 @@ function clusterSettings(overrides: Record<string, string> = {}): Settings {
       GANTRY_ADMIN_LISTEN: '127.0.0.1:0',
       GANTRY_STATUS_LISTEN: '127.0.0.1:0',
       GANTRY_PROXY_LISTEN: '127.0.0.1:0',
+      GANTRY_PROXY_TLS_LISTEN: '127.0.0.1:0',
       GANTRY_DISCOVERY_STATUS_LISTEN: '127.0.0.1:0',
       GANTRY_KAFKA_TOPIC: uniqueName('health'),
       GANTRY_CASSANDRA_KEYSPACE: uniqueName('health'),
@@ -95,7 +96,9 @@ describe('GET /health of each app, against real Kafka and Cassandra', () => {
   it('serves Kong’s 404 on the gateway port while no route is configured', async () => {
     const app = await startProxy(clusterSettings(), { shutdownHooks: false });
     apps.push(app);
-    const { port } = app.get(GatewayLifecycle).server.address();
+    const gateway = app.get(GatewayLifecycle);
+    await gateway.opened();
+    const { port } = gateway.gateway!.address();
     const response = await fetch(`http://127.0.0.1:${port}/anything`);
     expect(response.status).toBe(404);
     const body = (await response.json()) as { message: string; request_id: string };

@@ -14,6 +14,8 @@ export interface StartOptions {
   readonly bodyParser?: boolean;
   /** A config plane shared with other apps of this process (standalone mode); see `RuntimeOptions.plane`. */
   readonly plane?: ConfigPlane;
+  /** Serve HTTP on `listen` (default). Off for proxy workers, whose primary serves the status port. */
+  readonly listen?: boolean;
 }
 
 /** Creates a Nest HTTP app for `module` and listens on `listen`. */
@@ -30,6 +32,10 @@ export async function startHttpApp(
     bodyParser: options.bodyParser ?? true,
   });
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
+  if (options.listen === false) {
+    await app.init();
+    return app;
+  }
   await app.listen(listen.port, listen.host);
   childLogger(name).info({ address: `${listen.host}:${listen.port}` }, `${name} listening`);
   return app;

@@ -1,2 +1,3 @@
 export * from './listen-address';
 export * from './settings';
+export * from './version';

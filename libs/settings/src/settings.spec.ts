@@ -28,6 +28,22 @@ describe('loadSettings', () => {
     expect(settings.cassandra.replication).toEqual({ eu: 1 });
   });
 
+  it('reads the proxy knobs', () => {
+    const defaults = loadSettings({}).proxy;
+    expect(defaults.tlsListen).toEqual({ host: '0.0.0.0', port: 8443 });
+    expect(defaults.workers).toBe(1);
+    expect(defaults.trustedIps).toEqual([]);
+    const custom = loadSettings({
+      GANTRY_PROXY_TLS_LISTEN: 'off',
+      GANTRY_PROXY_WORKERS: '2',
+      GANTRY_TRUSTED_IPS: '10.0.0.0/8, ::1',
+    }).proxy;
+    expect(custom.tlsListen).toBeNull();
+    expect(custom.workers).toBe(2);
+    expect(custom.trustedIps).toEqual(['10.0.0.0/8', '::1']);
+    expect(() => loadSettings({ GANTRY_PROXY_WORKERS: '0' })).toThrow(/GANTRY_PROXY_WORKERS/);
+  });
+
   it('reads the admin knobs', () => {
     const settings = loadSettings({ GANTRY_ADMIN_TOKENS: ' ci:admin:s3cret ', GANTRY_ADMIN_MAX_BODY_BYTES: '1024' });
     expect(settings.admin).toEqual({

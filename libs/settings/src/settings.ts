@@ -30,6 +30,22 @@ export interface AdminSettings {
   readonly writeTimeoutMs: number;
 }
 
+/** Data-plane knobs (`apps/proxy`). */
+export interface ProxySettings {
+  /** `GANTRY_PROXY_TLS_LISTEN`: the TLS listener (Kong's 8443); `off` disables it. */
+  readonly tlsListen: ListenAddress | null;
+  /** `GANTRY_PROXY_TLS_CERT` / `GANTRY_PROXY_TLS_KEY`: PEM files of the default certificate; when unset a
+   * self-signed one is generated once and kept in the data directory, as Kong does. */
+  readonly tlsCertFile: string | undefined;
+  readonly tlsKeyFile: string | undefined;
+  /** `GANTRY_PROXY_WORKERS`: worker processes (`node:cluster`); 1 runs the proxy in the main process. */
+  readonly workers: number;
+  /** `GANTRY_TRUSTED_IPS`: CIDRs whose X-Forwarded-* headers are trusted (Kong's `trusted_ips`); none by default. */
+  readonly trustedIps: readonly string[];
+  /** `GANTRY_PROXY_REPORT_INTERVAL_MS`: how often a replica reports its status to the data-plane registry. */
+  readonly reportIntervalMs: number;
+}
+
 /** Everything a Gantry process reads from its environment, validated once at start-up. */
 export interface Settings {
   readonly log: LogBackend;
@@ -42,6 +58,7 @@ export interface Settings {
   readonly statusListen: ListenAddress;
   readonly discoveryStatusListen: ListenAddress;
   readonly admin: AdminSettings;
+  readonly proxy: ProxySettings;
   readonly kafka: KafkaSettings;
   readonly cassandra: CassandraSettings;
   /** Fault injection for crash tests only. */
@@ -88,6 +105,17 @@ export function loadSettings(env: Env = process.env, defaults: SettingsDefaults 
       // Kong's admin accepts 10 MiB bodies (declarative files can be large).
       maxBodyBytes: positiveInt('GANTRY_ADMIN_MAX_BODY_BYTES', read('GANTRY_ADMIN_MAX_BODY_BYTES', '10485760')),
       writeTimeoutMs: positiveInt('GANTRY_ADMIN_WRITE_TIMEOUT_MS', read('GANTRY_ADMIN_WRITE_TIMEOUT_MS', '5000')),
+    },
+    proxy: {
+      tlsListen:
+        read('GANTRY_PROXY_TLS_LISTEN', '0.0.0.0:8443') === 'off'
+          ? null
+          : parseListenAddress('GANTRY_PROXY_TLS_LISTEN', read('GANTRY_PROXY_TLS_LISTEN', '0.0.0.0:8443'), '0.0.0.0'),
+      tlsCertFile: optional(env.GANTRY_PROXY_TLS_CERT),
+      tlsKeyFile: optional(env.GANTRY_PROXY_TLS_KEY),
+      workers: positiveInt('GANTRY_PROXY_WORKERS', read('GANTRY_PROXY_WORKERS', '1')),
+      trustedIps: parseList(read('GANTRY_TRUSTED_IPS', '')),
+      reportIntervalMs: positiveInt('GANTRY_PROXY_REPORT_INTERVAL_MS', read('GANTRY_PROXY_REPORT_INTERVAL_MS', '2000')),
     },
     kafka: {
       brokers: nonEmpty('GANTRY_KAFKA_BROKERS', parseList(read('GANTRY_KAFKA_BROKERS', '127.0.0.1:9092'))),
