@@ -126,6 +126,7 @@ export const routeSchema: EntitySchema = {
       'headers',
       {
         ...t.headers,
+        values: { type: 'array', elements: t.routeHeaderValue },
         keys: {
           ...t.headerName,
           match_none: [

@@ -2,6 +2,7 @@ import { asText, type JsonValue } from '../json';
 import type { EntityKind } from '../kinds';
 import type { ForeignField, ListField, MapField, RecordField, ScalarField } from '../schema/types';
 import { isIpOrCidr, normalizePath, parseAddress } from './net';
+import { backtrackingRisk } from './regex-safety';
 
 /** Protocols of Kong OSS 3.x (`kong.constants.PROTOCOLS`). */
 export const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp'] as const;
@@ -93,12 +94,31 @@ export const routerPath: ScalarField = {
       const normalized = normalizePath(p);
       return normalized === p ? undefined : `non-normalized path, consider use '${normalized}' instead`;
     }
-    try {
-      new RegExp(p.slice(1), 'u');
-      return undefined;
-    } catch (e) {
-      return `invalid regex: '${p.slice(1)}' (PCRE returned: ${(e as Error).message})`;
-    }
+    return regexError(p.slice(1), 'u', 'y');
+  },
+};
+
+/**
+ * Why a route regex is refused: it does not compile, or it could block the proxy's event loop. `flags` are the
+ * ones the router compiles it with; `anchoring` is added for the backtracking check only (path regexes are
+ * matched anchored, `y`, which recheck must know to judge them fairly).
+ */
+function regexError(source: string, flags: string, anchoring = ''): string | undefined {
+  try {
+    new RegExp(source, flags);
+  } catch (e) {
+    return `invalid regex: '${source}' (PCRE returned: ${(e as Error).message})`;
+  }
+  const risk = backtrackingRisk(source, flags + anchoring);
+  return risk === undefined ? undefined : `invalid regex: '${source}' (${risk})`;
+}
+
+/** A value of a route's `headers`: `~*` starts a case-insensitive regex, checked like regex paths. */
+export const routeHeaderValue: ScalarField = {
+  type: 'string',
+  custom_validator: (v) => {
+    const value = str(v);
+    return value.startsWith('~*') ? regexError(value.slice(2), 'iu') : undefined;
   },
 };
 
