@@ -1,6 +1,17 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { CLUSTER_DEFAULTS, loadSettings } from '@gantry/settings';
 import { exitOnStartupFailure } from '@gantry/runtime';
 import { startProxy } from './proxy.bootstrap';
+import { ProxyPrimary } from './workers/proxy-primary';
 
-startProxy(loadSettings(process.env, CLUSTER_DEFAULTS)).catch(exitOnStartupFailure('proxy'));
+const settings = loadSettings(process.env, CLUSTER_DEFAULTS);
+if (settings.proxy.workers > 1 && cluster.isPrimary) {
+  const primary = new ProxyPrimary(settings);
+  const stop = (): void => void primary.stop().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  primary.start().catch(exitOnStartupFailure('proxy-primary'));
+} else {
+  startProxy(settings, { listen: !cluster.isWorker }).catch(exitOnStartupFailure('proxy'));
+}

@@ -1,11 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import cluster from 'node:cluster';
+import { AggregatorRegistry } from 'prom-client';
 import { ConfigPlane, RuntimeModule, backendHealthModule } from '@gantry/runtime';
 import type { Settings } from '@gantry/settings';
 import { GatewayLifecycle } from './gateway/gateway.lifecycle';
+import { DataPlaneReporter } from './status/data-plane-reporter';
+import { ProxyMetrics } from './status/proxy-metrics';
+import { ProxyStatus } from './status/proxy-status';
+import { MetricsController, StatusController } from './status/status.controller';
 
 /**
- * A data-plane replica. Nest serves the status port (`/health`); the gateway port is a bare
- * HTTP server whose lifecycle Nest manages.
+ * A data-plane replica. Nest serves the status port (`/health`, `/status`, `/status/ready`, `/metrics`) and
+ * manages the gateway's lifecycle; the gateway ports are bare HTTP servers fed by the data plane.
  */
 @Module({})
 export class ProxyModule {
@@ -13,8 +19,22 @@ export class ProxyModule {
     return {
       module: ProxyModule,
       imports: [RuntimeModule.forRoot(settings, { plane }), backendHealthModule()],
-      providers: [GatewayLifecycle],
-      exports: [GatewayLifecycle],
+      controllers: [StatusController, MetricsController],
+      providers: [
+        {
+          provide: ProxyMetrics,
+          useFactory: () => {
+            const metrics = new ProxyMetrics();
+            // A worker's metrics are summed by the primary's status port.
+            if (cluster.isWorker) AggregatorRegistry.setRegistries([metrics.registry]);
+            return metrics;
+          },
+        },
+        GatewayLifecycle,
+        ProxyStatus,
+        DataPlaneReporter,
+      ],
+      exports: [GatewayLifecycle, ProxyStatus],
     };
   }
 }

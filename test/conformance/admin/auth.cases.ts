@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access -- answers are JSON checked by assertions */
 import type { AdminServer, StartAdmin } from '../admin-conformance';
 import { AdminClient } from './client';
 

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access -- answers are JSON checked by assertions */
 import { CA_CERT, EC_CERT, EC_KEY, RSA_CERT, RSA_KEY } from '../../../libs/config/src/testing/pem-fixtures';
 import type { ClientRef } from '../admin-conformance';
 

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- answers are arbitrary JSON that the assertions check */
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers are arbitrary JSON that the assertions check */
 /** One answer of the Admin API, with the body parsed as JSON when it is JSON. */
 export interface AdminAnswer<T = any> {
   readonly status: number;

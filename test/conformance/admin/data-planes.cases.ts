@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access -- answers are JSON checked by assertions */
 import type { DataPlaneReportInput, ReportedTargetHealth } from '@gantry/store';
 import type { ClientRef, RegistryRef } from '../admin-conformance';
 

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- answers are JSON checked by assertions */
+/* eslint-disable @typescript-eslint/no-unsafe-call -- answers are JSON checked by assertions */
 import type { ClientRef } from '../admin-conformance';
 
 export function pluginCases(client: ClientRef): void {

@@ -1,17 +1,51 @@
+import { connect } from 'node:net';
 import { GatewayServer } from './gateway-server';
 
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    socket.on('end', () => resolve(answer));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
 describe('GatewayServer', () => {
-  const server = new GatewayServer({ host: '127.0.0.1', port: 0 });
+  let handled = 0;
+  const server = new GatewayServer(
+    { host: '127.0.0.1', port: 0 },
+    {
+      request: (_req, res) => {
+        handled++;
+        res.end('ok');
+      },
+      upgrade: (_req, socket) => socket.destroy(),
+    },
+  );
   beforeAll(() => server.start());
   afterAll(() => server.close());
 
-  it('answers every request with Kong’s JSON 404 and a request id while no route exists', async () => {
+  it.each([
+    ['a bad request line', 'GARBAGE\r\n\r\n'],
+    ['a bad header line', 'GET / HTTP/1.1\r\nHost: x\r\nno-colon-here\r\n\r\n'],
+    [
+      'conflicting Content-Length and Transfer-Encoding',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+    ],
+    [
+      'two different Content-Length headers',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab',
+    ],
+  ])('answers %s with Kong’s 400 and keeps serving', async (_name, request) => {
+    const before = handled;
     const { port } = server.address();
-    const response = await fetch(`http://127.0.0.1:${port}/some/path?q=1`, { method: 'POST', body: 'x' });
-    expect(response.status).toBe(404);
-    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    const body = (await response.json()) as { message: string; request_id: string };
-    expect(body).toEqual({ message: 'no Route matched with those values', request_id: expect.any(String) });
-    expect(response.headers.get('x-kong-request-id')).toBe(body.request_id);
+    const answer = await rawExchange(port, request);
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(answer).toContain('{"message":"Bad request"}');
+    expect(handled).toBe(before);
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    expect(await response.text()).toBe('ok');
   });
 });

@@ -1,0 +1,111 @@
+import type { ConfigState, Entity } from '@gantry/config';
+import { BalancerRegistry, DnsResolver, type BalancerDeps } from '@gantry/balancer';
+import type { Logger } from '@gantry/logging';
+import type { ConfigReplica, ReplicaOutcome } from '@gantry/replica';
+import { Router } from '@gantry/router';
+import type { ForwarderOptions } from '../forwarding';
+import { CertificateStore } from '../tls/certificate-store';
+import { ServiceTable } from './service-table';
+
+export interface DataPlaneOptions {
+  readonly forwarder: ForwarderOptions;
+  readonly certificates: CertificateStore;
+  readonly logger: Logger;
+  /** Replaces the system DNS (tests). */
+  readonly resolver?: DnsResolver;
+}
+
+/**
+ * The proxy's view of the config: router, balancers, compiled services and certificates, each updated from
+ * the changes of every folded event rather than rebuilt. Listeners run synchronously in log order, so a
+ * request handled between two events sees all of an event or none of it.
+ */
+export class DataPlane {
+  readonly router: Router;
+  readonly balancers: BalancerRegistry;
+  readonly services: ServiceTable;
+  readonly certificates: CertificateStore;
+  private readonly resolver: DnsResolver;
+  private readonly logger: Logger;
+  /** The fold state the parts were loaded from; a new one (a snapshot boot) means loading again. */
+  private loadedFrom: ConfigState | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private listeners = new Set<(version: number) => void>();
+
+  constructor(
+    private readonly replica: ConfigReplica,
+    options: DataPlaneOptions,
+  ) {
+    this.logger = options.logger;
+    this.resolver = options.resolver ?? new DnsResolver();
+    const balancerDeps: BalancerDeps = { resolver: this.resolver, logger: this.logger };
+    this.router = new Router({
+      onRouteError: (error) => this.logger.warn({ err: error.message }, 'route partly unusable'),
+    });
+    this.balancers = new BalancerRegistry(balancerDeps);
+    this.services = new ServiceTable(options.forwarder, balancerDeps, (error, service) =>
+      this.logger.error({ err: error, service: service.id }, 'service cannot be forwarded to'),
+    );
+    this.certificates = options.certificates;
+  }
+
+  /** True once the parts hold a config (possibly the empty one). */
+  get loaded(): boolean {
+    return this.loadedFrom !== undefined;
+  }
+
+  /**
+   * Subscribes to the replica and loads what it holds now. Call once the replica has booted; records folded
+   * while booting from a snapshot replace the whole state and are picked up by reloading.
+   */
+  start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.replica.onApplied((outcome, state) => this.onApplied(outcome, state));
+    this.load(this.replica.state);
+  }
+
+  /** Called with the version after each event is applied (metrics, tests). */
+  onVersion(listener: (version: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.services.close();
+    this.balancers.close();
+    this.resolver.close();
+  }
+
+  private onApplied(outcome: ReplicaOutcome, state: ConfigState): void {
+    if (state !== this.loadedFrom) {
+      this.load(state);
+    } else if (outcome.status === 'applied' && outcome.applied.length > 0) {
+      const changes = outcome.applied;
+      const started = process.hrtime.bigint();
+      // Services and balancers first: a route that arrives with its service finds it compiled.
+      this.services.apply(changes, state);
+      this.balancers.apply(changes);
+      this.certificates.apply(changes);
+      this.router.apply(changes);
+      const micros = Number(process.hrtime.bigint() - started) / 1000;
+      this.logger.debug({ version: outcome.version, changes: changes.length, micros }, 'config applied');
+    }
+    for (const listener of this.listeners) listener(outcome.version);
+  }
+
+  private load(state: ConfigState): void {
+    const started = Date.now();
+    const all = (kind: keyof ConfigState['entities']): Iterable<Entity> => state.entities[kind].values();
+    this.services.load(state);
+    this.balancers.load(all('upstreams'), all('targets'));
+    this.certificates.load(all('certificates'), all('snis'));
+    this.router.load(all('routes'), all('services'));
+    this.loadedFrom = state;
+    this.logger.info(
+      { version: state.version, routes: this.router.size, services: this.services.size, ms: Date.now() - started },
+      'config loaded',
+    );
+  }
+}
