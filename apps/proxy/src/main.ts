@@ -13,5 +13,7 @@ if (settings.proxy.workers > 1 && cluster.isPrimary) {
   process.once('SIGINT', stop);
   primary.start().catch(exitOnStartupFailure('proxy-primary'));
 } else {
+  // A worker whose primary is gone (killed) must not live on as an orphan holding the ports' clients.
+  if (cluster.isWorker) process.once('disconnect', () => process.exit(1));
   startProxy(settings, { listen: !cluster.isWorker }).catch(exitOnStartupFailure('proxy'));
 }

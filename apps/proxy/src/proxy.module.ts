@@ -25,8 +25,12 @@ export class ProxyModule {
           provide: ProxyMetrics,
           useFactory: () => {
             const metrics = new ProxyMetrics();
-            // A worker's metrics are summed by the primary's status port.
-            if (cluster.isWorker) AggregatorRegistry.setRegistries([metrics.registry]);
+            if (cluster.isWorker) {
+              // A worker's metrics are summed by the primary's status port. Constructing an aggregator is what
+              // makes prom-client answer the primary's requests in a worker.
+              new AggregatorRegistry();
+              AggregatorRegistry.setRegistries([metrics.registry]);
+            }
             return metrics;
           },
         },

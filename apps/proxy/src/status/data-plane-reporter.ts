@@ -41,8 +41,10 @@ export class DataPlaneReporter implements OnApplicationBootstrap, OnApplicationS
 
   private tick(): void {
     if (this.inFlight) return;
-    this.inFlight = this.plane.dataPlanes
-      .report(this.status.report())
+    const interval = this.settings.proxy.reportIntervalMs;
+    this.inFlight = this.status
+      .probeLog(Math.max(500, interval))
+      .then(() => this.plane.dataPlanes.report(this.status.report()))
       .then(() => {
         if (this.failing) this.logger.info('data-plane reports resumed');
         this.failing = false;

@@ -14,6 +14,10 @@ import { ProxyMetrics } from './proxy-metrics';
 @Injectable()
 export class ProxyStatus {
   private readonly startedAt = Date.now();
+  /** The log head when last probed; the replica only learns it from records, which stop during an outage. */
+  private probedHead = 0;
+  /** Why the last probe of the log failed, or null. */
+  private logError: string | null = null;
 
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
@@ -26,7 +30,7 @@ export class ProxyStatus {
         const progress = plane.replica.progress();
         return {
           version: progress.version,
-          lag: progress.lag,
+          lag: this.lag().lag,
           hash: plane.replica.status().hash,
           appliedAt: progress.lastAppliedAt,
         };
@@ -49,10 +53,39 @@ export class ProxyStatus {
     return null;
   }
 
+  /**
+   * Asks the log for its head, bounded by `timeoutMs`: the lag a replica reports and whether it is cut off from
+   * the log (degraded) come from here. Called on every report interval.
+   */
+  async probeLog(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const head = await Promise.race([
+        this.plane.log.headVersion(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+      this.probedHead = Math.max(this.probedHead, head);
+      this.logError = null;
+    } catch (error) {
+      this.logError = `config log unreachable: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** `degraded`: serving its last applied version while the log (or its tail) is failing. */
   dataPlaneStatus(): DataPlaneStatus {
     const progress = this.plane.replica.progress();
     if (!progress.caughtUp || this.plane.phase !== 'ready') return 'catching_up';
-    return progress.lastError === null ? 'ready' : 'degraded';
+    return progress.lastError === null && this.logError === null ? 'ready' : 'degraded';
+  }
+
+  private lag(): { head: number; lag: number } {
+    const progress = this.plane.replica.progress();
+    const head = Math.max(progress.headVersion, this.probedHead);
+    return { head, lag: Math.max(0, head - progress.version) };
   }
 
   describe(): Record<string, unknown> {
@@ -66,12 +99,12 @@ export class ProxyStatus {
       status: this.dataPlaneStatus(),
       config_version: progress.version,
       config_hash: this.plane.replica.status().hash,
-      head_version: progress.headVersion,
-      lag: progress.lag,
+      head_version: this.lag().head,
+      lag: this.lag().lag,
       caught_up: progress.caughtUp,
       booted_from_snapshot: progress.bootedFromSnapshot,
       last_applied_at: progress.lastAppliedAt,
-      last_error: progress.lastError,
+      last_error: this.logError ?? progress.lastError,
       routes: router.size,
       services: this.gateway.dataPlane.services.size,
       server: { total_requests: this.gateway.pipeline.counters.total },
@@ -99,7 +132,7 @@ export class ProxyStatus {
       version: GANTRY_VERSION,
       config_version: progress.version,
       config_hash: this.plane.replica.status().hash,
-      lag: progress.lag,
+      lag: this.lag().lag,
       status: this.dataPlaneStatus(),
       upstream_health: upstreamHealth,
     };

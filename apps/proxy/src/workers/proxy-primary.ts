@@ -8,6 +8,7 @@ import { STATUS_REQUEST, isStatusResponse, type StatusResponse } from './worker-
 
 const STATUS_TIMEOUT_MS = 2_000;
 const RESTART_DELAY_MS = 1_000;
+const STOP_TIMEOUT_MS = 10_000;
 
 /**
  * `GANTRY_PROXY_WORKERS=N`: the primary forks N workers that share the gateway ports through `node:cluster`.
@@ -38,10 +39,25 @@ export class ProxyPrimary {
     this.logger.info({ workers: this.settings.proxy.workers }, 'proxy primary started');
   }
 
+  /** Stops every worker the way a signal would (each closes its app), then force-kills what is left. */
   async stop(): Promise<void> {
     this.stopping = true;
     await new Promise<void>((resolve) => (this.statusServer ? this.statusServer.close(() => resolve()) : resolve()));
-    await new Promise<void>((resolve) => cluster.disconnect(resolve));
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (worker.isDead()) return resolve();
+            const force = setTimeout(() => worker.process.kill('SIGKILL'), STOP_TIMEOUT_MS);
+            worker.once('exit', () => {
+              clearTimeout(force);
+              resolve();
+            });
+            worker.process.kill('SIGTERM');
+          }),
+      ),
+    );
   }
 
   private fork(index: number): void {

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- replies are JSON checked by assertions */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call -- replies are JSON checked by assertions */
 import { InMemoryDataPlaneRegistry, type DataPlaneRegistry, type DataPlaneReportInput } from '@gantry/store';
 import { ApiHarness } from '../../testing/api-harness';
 
