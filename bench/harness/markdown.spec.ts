@@ -48,6 +48,11 @@ describe('renderRow', () => {
     expect(line).toContain('| ≤ 1 ✗ |');
   });
 
+  it('shows a goal on the ratio as such', () => {
+    const line = renderRow(row({ ratio: 0.25, goal: { op: '>=', value: 1, of: 'ratio' }, goalMet: false }));
+    expect(line).toContain('| ratio ≥ 1.00× ✗ |');
+  });
+
   it('escapes pipes so a cell cannot break the table', () => {
     expect(renderRow(row({ case: 'a|b' }))).toContain('| a\\|b |');
   });

@@ -23,7 +23,9 @@ export function formatParams(params: Params): string {
 
 function formatGoal(goal: Goal | undefined, met: boolean | undefined): string {
   if (!goal) return '';
-  return `${goal.op === '>=' ? '≥' : '≤'} ${formatNumber(goal.value)} ${met ? '✓' : '✗'}`;
+  const op = goal.op === '>=' ? '≥' : '≤';
+  const bound = goal.of === 'ratio' ? `ratio ${op} ${formatRatio(goal.value)}` : `${op} ${formatNumber(goal.value)}`;
+  return `${bound} ${met ? '✓' : '✗'}`;
 }
 
 function spread(min: number, max: number): string {

@@ -76,4 +76,25 @@ describe('toRows', () => {
     expect(p99).toMatchObject({ metric: 'p99Ms', better: 'lower', ratio: 1 });
     expect(p99).not.toHaveProperty('goal');
   });
+
+  it('checks a ratio goal against value / reference, not against the value', async () => {
+    const base = scriptedCase([200], [400], []);
+    const withRatioGoal = (value: number): BenchCase => ({
+      ...base,
+      metrics: [{ name: 'opsPerSec', unit: 'ops/s', better: 'higher', goal: { op: '>=', value, of: 'ratio' } }],
+    });
+    const samples = await sampleCase(base, { warmUps: 0, repeats: 1 });
+    expect(toRows('suite', withRatioGoal(0.5), samples, ENVIRONMENT)[0]).toMatchObject({ ratio: 0.5, goalMet: true });
+    expect(toRows('suite', withRatioGoal(1), samples, ENVIRONMENT)[0]).toMatchObject({ ratio: 0.5, goalMet: false });
+  });
+
+  it('fails a ratio goal when the reference is 0 (no ratio)', async () => {
+    const base = scriptedCase([200], [0], []);
+    const benchCase: BenchCase = {
+      ...base,
+      metrics: [{ name: 'opsPerSec', unit: 'ops/s', better: 'higher', goal: { op: '>=', value: 1, of: 'ratio' } }],
+    };
+    const samples = await sampleCase(benchCase, { warmUps: 0, repeats: 1 });
+    expect(toRows('suite', benchCase, samples, ENVIRONMENT)[0]).toMatchObject({ ratio: null, goalMet: false });
+  });
 });

@@ -54,6 +54,8 @@ export function toRows(suite: string, benchCase: BenchCase, samples: CaseSamples
   return benchCase.metrics.map((metric) => {
     const value = summarize(samples.values.map((s) => s[metric.name]));
     const reference = summarize(samples.references.map((s) => s[metric.name]));
+    const valueToReference = ratio(value.value, reference.value);
+    const goalInput = metric.goal?.of === 'ratio' ? valueToReference : value.value;
     return {
       suite,
       case: benchCase.name,
@@ -62,9 +64,9 @@ export function toRows(suite: string, benchCase: BenchCase, samples: CaseSamples
       better: metric.better,
       ...value,
       reference: { name: benchCase.reference.name, ...reference },
-      ratio: ratio(value.value, reference.value),
+      ratio: valueToReference,
       params: benchCase.params,
-      ...(metric.goal ? { goal: metric.goal, goalMet: meetsGoal(value.value, metric.goal) } : {}),
+      ...(metric.goal ? { goal: metric.goal, goalMet: goalInput !== null && meetsGoal(goalInput, metric.goal) } : {}),
       environment,
     };
   });

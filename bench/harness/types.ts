@@ -6,10 +6,12 @@ export type Better = 'higher' | 'lower';
 /** Parameters of a case (concurrency, sizes, disk...), copied into every row. */
 export type Params = Readonly<Record<string, string | number | boolean>>;
 
-/** A target the project has set for a metric, checked against the median. */
+/** A target the project has set for a metric, checked against the median (or, with `of: 'ratio'`, the ratio). */
 export interface Goal {
   readonly op: '>=' | '<=';
   readonly value: number;
+  /** What the goal bounds: the median (default), or value / reference (e.g. "at least the peer's throughput"). */
+  readonly of?: 'value' | 'ratio';
 }
 
 export interface MetricSpec {

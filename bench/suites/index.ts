@@ -10,7 +10,9 @@ import { adminSuite } from './admin';
 import { bootSuite } from './boot';
 import { foldSuite } from './fold';
 import { logSuite } from './log';
+import { proxySuite } from './proxy';
+import { routerSuite } from './router';
 
-const ALL: readonly Suite[] = [foldSuite, logSuite, adminSuite, bootSuite];
+const ALL: readonly Suite[] = [foldSuite, logSuite, adminSuite, bootSuite, proxySuite, routerSuite];
 
 export const SUITES: Readonly<Record<string, Suite>> = Object.fromEntries(ALL.map((suite) => [suite.name, suite]));
