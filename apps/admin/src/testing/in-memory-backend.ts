@@ -9,7 +9,7 @@ import {
   type ConfigState,
   type FoldOutcome,
 } from '@gantry/config';
-import { LogUnavailableError } from '@gantry/event-log';
+import { LogRecordTooLargeError, LogUnavailableError } from '@gantry/event-log';
 import type {
   AppliedListener,
   ConfigReplica,
@@ -36,10 +36,16 @@ export class InMemoryConfigBackend implements ConfigReplica, ConfigWriter {
   private lastAppliedAt: number | null = null;
   private unavailable = false;
   private delayMs = 0;
+  private maxRecordBytes = Infinity;
 
   /** Test hook: make every write fail with `LogUnavailableError` (503) until called with false. */
   failWrites(fail: boolean): void {
     this.unavailable = fail;
+  }
+
+  /** Test hook: refuse records larger than this, as Kafka does past `max.message.bytes`. */
+  limitRecordBytes(bytes: number): void {
+    this.maxRecordBytes = bytes;
   }
 
   /** Test hook: wait this long before folding each write, so concurrent writes race like on a real log. */
@@ -99,7 +105,11 @@ export class InMemoryConfigBackend implements ConfigReplica, ConfigWriter {
   async write(event: ConfigEvent, _options?: WriteOptions): Promise<WriteResult> {
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.unavailable) throw new LogUnavailableError('in-memory log switched off by a test');
-    const logged = decodeEvent(encodeEvent({ ...event, version: this.state.version + 1 }));
+    const encoded = encodeEvent({ ...event, version: this.state.version + 1 });
+    if (encoded.length > this.maxRecordBytes) {
+      throw new LogRecordTooLargeError(`record of ${encoded.length} bytes exceeds the topic's limit`);
+    }
+    const logged = decodeEvent(encoded);
     const key = logged.idempotency_key;
     const first = typeof key === 'string' ? this.firstByKey.get(key) : undefined;
     let outcome: ReplicaOutcome;

@@ -29,6 +29,16 @@ describe('writes: outcome and error mapping', () => {
     expect((await h.call('GET', '/consumers/a')).status).toBe(404);
   });
 
+  it('answers 413 naming the limit when the change does not fit in one log record, and applies nothing', async () => {
+    const h = new ApiHarness();
+    h.backend.limitRecordBytes(2_000);
+    const services = Array.from({ length: 40 }, (_, i) => ({ name: `s${i}`, url: `http://s${i}.test` }));
+    const answer = await h.call('POST', '/config', { _format_version: '3.0', services });
+    expect(answer.status).toBe(413);
+    expect(answer.body).toEqual({ message: expect.stringContaining('too large for one config log record') });
+    expect((await h.call('GET', '/services')).body).toMatchObject({ data: [] });
+  });
+
   it('answers 503 when a writer never answers', async () => {
     const hang = { write: () => new Promise<WriteResult>(() => undefined) };
     const h = new ApiHarness({ writer: hang, settings: { region: 'r', writeTimeoutMs: 10, maxBodyBytes: 1024 } });

@@ -10,7 +10,7 @@ import {
 import { kongErrorResponse, message } from '../http/responses';
 import type { AdminResponse, AdminServices, RequestContext } from '../types';
 import { BAD_IDEMPOTENCY_KEY, idempotencyOf, type IdempotencyToken } from './idempotency';
-import { isUnavailable, withDeadline } from './write-errors';
+import { isTooLarge, isUnavailable, withDeadline } from './write-errors';
 
 /** An applied (or first-seen) fold outcome with the event it came from. */
 export type AppliedOutcome = Extract<FoldOutcome, { status: 'applied' }> & { readonly event: ConfigEvent };
@@ -95,6 +95,14 @@ export async function runWrite(services: AdminServices, ctx: RequestContext, pla
     outcome = await withDeadline(services.writer.write(event, { deadlineMs }), deadlineMs + DEADLINE_SLACK_MS);
   } catch (error) {
     if (isUnavailable(error)) return unavailable();
+    if (isTooLarge(error)) {
+      // Nothing was appended. Kong has no such limit on one change; the log does, so say which one.
+      return message(
+        413,
+        `the change is too large for one config log record (${error instanceof Error ? error.message : 'too large'}); ` +
+          'split it into smaller requests or raise the topic’s max.message.bytes',
+      );
+    }
     throw error;
   }
   if (outcome.status === 'duplicate') return replay(outcome.first, token, plan);

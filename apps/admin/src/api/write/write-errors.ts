@@ -32,3 +32,8 @@ export async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> 
     clearTimeout(timer);
   }
 }
+
+/** The change does not fit in one log record (Kafka's `message.max.bytes`): the client must send less at once. */
+export function isTooLarge(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'GANTRY_LOG_RECORD_TOO_LARGE';
+}
