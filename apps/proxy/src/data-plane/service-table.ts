@@ -1,21 +1,7 @@
 import type { AppliedChange, ConfigState, Entity } from '@gantry/config';
-import { UpstreamBalancer, type BalancerDeps } from '@gantry/balancer';
+import type { BalancerDeps } from '@gantry/balancer';
 import { ServiceForwarder, type ForwarderOptions, type ServiceTls } from '../forwarding';
-
-/** A service ready for the request path: its forwarder (agent pools, timeouts, TLS) and where its peers come from. */
-export interface CompiledService {
-  readonly id: string;
-  /** The service name, or its id when unnamed (metrics label). */
-  readonly label: string;
-  readonly entity: Entity;
-  /** `service.path`, joined with the request path by `upstreamPath`. */
-  readonly path: string | null;
-  /** `service.host`: an upstream's name when one has it (looked up per request, as Kong does), else a host. */
-  readonly host: string;
-  readonly forwarder: ServiceForwarder;
-  /** `host:port` as a one-target balancer (DNS, retries across its addresses), used when no upstream is named `host`. */
-  readonly direct: UpstreamBalancer;
-}
+import { CompiledService } from './compiled-service';
 
 /**
  * Compiled services by id, kept in step with the config one change at a time. A service is recompiled when it,
@@ -60,10 +46,7 @@ export class ServiceTable {
   }
 
   close(): void {
-    for (const compiled of this.services.values()) {
-      compiled.forwarder.destroy();
-      compiled.direct.close();
-    }
+    for (const compiled of this.services.values()) compiled.destroy();
     this.services.clear();
   }
 
@@ -90,46 +73,20 @@ export class ServiceTable {
     }
     const previous = this.services.get(service.id);
     this.services.set(service.id, compiled);
-    if (previous) this.retire(previous);
+    previous?.retire();
   }
 
   private remove(id: string): void {
     const previous = this.services.get(id);
     if (previous === undefined) return;
     this.services.delete(id);
-    this.retire(previous);
-  }
-
-  /** Requests in flight on the old forwarder finish on its sockets, which then close; new ones use the new one. */
-  private retire(compiled: CompiledService): void {
-    compiled.direct.close();
-    compiled.forwarder.close();
+    previous.retire();
   }
 
   private compile(service: Entity, state: ConfigState): CompiledService {
-    const host = service.host as string;
-    const port = Number(service.port);
-    const direct = new UpstreamBalancer({ id: service.id, name: host, slots: 10_000 }, this.balancerDeps);
-    direct.upsertTarget({
-      id: service.id,
-      target: `${formatHost(host)}:${port}`,
-      weight: 100,
-      upstream: { id: service.id },
-    });
-    return {
-      id: service.id,
-      label: typeof service.name === 'string' ? service.name : service.id,
-      entity: service,
-      path: typeof service.path === 'string' ? service.path : null,
-      host,
-      forwarder: new ServiceForwarder(service, tlsOf(service, state), this.forwarderOptions),
-      direct,
-    };
+    const forwarder = new ServiceForwarder(service, tlsOf(service, state), this.forwarderOptions);
+    return new CompiledService(service, forwarder, this.balancerDeps);
   }
-}
-
-function formatHost(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 function tlsOf(service: Entity, state: ConfigState): ServiceTls {

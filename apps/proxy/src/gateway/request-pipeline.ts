@@ -6,7 +6,7 @@ import type { Logger } from '@gantry/logging';
 import { escapeUpstreamPath, upstreamPath, type RequestFacts, type RouteMatch } from '@gantry/router';
 import type { ForwardRequest, KongErrors, TrustedProxies } from '../forwarding';
 import type { DataPlane } from '../data-plane/data-plane';
-import type { CompiledService } from '../data-plane/service-table';
+import type { CompiledService } from '../data-plane/compiled-service';
 import type { ProxyMetrics, RouteMeters } from '../status/proxy-metrics';
 import { BalancedPeers } from './balanced-peers';
 import { RequestIds } from './request-id';
@@ -133,7 +133,7 @@ export class RequestPipeline {
     if (service === undefined) return 'no-service';
     const query = q < 0 ? '' : url.slice(q);
     const stripped = route.stripPath && match.prefixLength > 0;
-    const balancer = this.plane.balancers.byName(service.host) ?? service.direct;
+    const balancer = this.plane.balancers.byName(service.host) ?? service.direct();
     const context: BalancerContext = {
       clientIp: clientAddress,
       headers: req.headers,
