@@ -99,6 +99,9 @@ describe('Kong routing on every replica', () => {
     expect((await viaEveryReplica('/m')).echo?.url).toBe('/method-any');
     expect((await viaEveryReplica('/h', { 'x-version': 'V1' })).echo?.url).toBe('/header-v1');
     expect((await viaEveryReplica('/h', { 'x-version': 'v2' })).echo?.url).toBe('/header-none');
+    // A repeated header matches when any one of its values does, as in Kong.
+    const repeated = await http(cluster.proxies[0].url, '/h', { headers: { 'x-version': ['v2', 'v1'] } });
+    expect(repeated.json?.url).toBe('/header-v1');
   });
 
   it('tries regex paths by regex_priority before prefixes, then the longest prefix', async () => {

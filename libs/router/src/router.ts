@@ -42,6 +42,14 @@ export class Router {
     return this.routes.size;
   }
 
+  /**
+   * Whether some route matches on headers. The proxy then passes `req.headersDistinct` (one entry per value, as
+   * Kong matches repeated headers) and otherwise the cheaper `req.headers`.
+   */
+  get matchesHeaders(): boolean {
+    return this.headerNames.length > 0;
+  }
+
   /** Entries in the match cache; never above `cacheSize`. */
   get cachedMatches(): number {
     return this.cache.size;

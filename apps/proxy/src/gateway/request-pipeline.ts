@@ -113,15 +113,17 @@ export class RequestPipeline {
     const socket = req.socket as TLSSocket;
     const clientAddress = socket.remoteAddress ?? '';
     const scheme = this.schemeOf(req, socket, clientAddress);
+    const router = this.plane.router;
     const facts: RequestFacts = {
       method: req.method ?? 'GET',
       host: hostHeader,
       path,
-      headers: req.headers,
+      // Kong matches each value of a repeated header; the per-value view costs an object, so only when needed.
+      headers: router.matchesHeaders ? req.headersDistinct : req.headers,
       scheme,
       sni: socket.encrypted ? socket.servername || undefined : undefined,
     };
-    const match = this.plane.router.match(facts);
+    const match = router.match(facts);
     if (match === null) return 'no-route';
     const route = match.route;
     if (match.httpsRequired) {
