@@ -13,7 +13,7 @@ import { CLUSTER_DEFAULTS, loadSettings } from '@gantry/settings';
 import { startAdmin } from '../../apps/admin/src/admin.bootstrap';
 import { eventually } from '../../libs/store/src/testing/stored-state';
 import { AdminClient } from '../conformance/admin/client';
-import { freePort } from '../support/app-process';
+import { freePorts } from '../support/app-process';
 import { uniqueName } from '../support/infra-env';
 
 jest.setTimeout(180_000);
@@ -31,10 +31,11 @@ describe('admin while Kafka is down', () => {
   });
 
   it('answers 503 within the deadline, applies nothing, keeps reading, and recovers', async () => {
+    const [kafkaPort, controllerPort] = await freePorts(2);
     broker = kafkaInstance({
       name: uniqueName('kafka_outage'),
-      port: await freePort(),
-      controllerPort: await freePort(),
+      port: kafkaPort,
+      controllerPort,
       heap: '256m',
     });
     await up(broker, log);

@@ -5,7 +5,7 @@
  */
 import { down, kafkaInstance, up, type Instance } from '@gantry/infra';
 import { eventually } from '../../libs/store/src/testing/stored-state';
-import { freePort } from '../support/app-process';
+import { freePorts } from '../support/app-process';
 import { GantryCluster, type RunningProxy } from '../support/gantry-cluster';
 import { http } from '../support/http-client';
 import { UpstreamServer } from '../support/upstream-server';
@@ -19,10 +19,11 @@ let upstream: UpstreamServer;
 const quiet = (msg: string): void => void msg;
 
 beforeAll(async () => {
+  const [kafkaPort, controllerPort] = await freePorts(2);
   broker = kafkaInstance({
     name: uniqueName('kafka_proxy_outage'),
-    port: await freePort(),
-    controllerPort: await freePort(),
+    port: kafkaPort,
+    controllerPort,
     heap: '256m',
   });
   await up(broker, quiet);

@@ -33,6 +33,18 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** `count` distinct TCP ports that were free a moment ago: held open together, so none is handed out twice. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer().listen(0, '127.0.0.1'));
+  await Promise.all(servers.map((server) => once(server, 'listening')));
+  const ports = servers.map((server) => {
+    const address = server.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  });
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
 export function spawnApp(name: AppName, env: Record<string, string>): AppProcess {
   const child = spawn(
     process.execPath,

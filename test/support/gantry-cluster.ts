@@ -3,7 +3,7 @@
  * topic and one Cassandra keyspace of their own.
  */
 import { AdminClient } from '../conformance/admin/client';
-import { freePort, spawnApp, waitForHttp, type AppProcess } from './app-process';
+import { freePort, freePorts, spawnApp, waitForHttp, type AppProcess } from './app-process';
 import { cassandraContactPoints, cassandraLocalDc, kafkaBrokers, uniqueName } from './infra-env';
 
 export interface RunningProxy {
@@ -60,7 +60,7 @@ export class GantryCluster {
 
   /** Starts a replica and waits until `/status/ready` says it has caught up. `id` keeps its node id on restart. */
   async startProxy(id = uniqueName('proxy'), env: Record<string, string> = {}): Promise<RunningProxy> {
-    const [port, tlsPort, statusPort] = [await freePort(), await freePort(), await freePort()];
+    const [port, tlsPort, statusPort] = await freePorts(3);
     const process = spawnApp('proxy', {
       ...this.baseEnv(),
       GANTRY_PROXY_LISTEN: `127.0.0.1:${port}`,

@@ -1,4 +1,4 @@
-import { freePort } from '../../../test/support/app-process';
+import { freePorts } from '../../../test/support/app-process';
 import { spawnChild } from './child';
 import { gantryCommand } from './gantry-build';
 import { postJson, waitForHttp } from './http';
@@ -30,12 +30,7 @@ export async function startGantryStandalone(options: {
   readonly log: (msg: string) => void;
 }): Promise<RunningProxy> {
   const command = await gantryCommand('standalone', options.log);
-  const [proxyPort, adminPort, statusPort, discoveryPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
+  const [proxyPort, adminPort, statusPort, discoveryPort] = await freePorts(4);
   const child = spawnChild({
     name: 'gantry standalone',
     command: process.execPath,

@@ -1,4 +1,6 @@
-import { connect } from 'node:net';
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { RSA_CERT, RSA_KEY } from '../../../../libs/config/src/testing/pem-fixtures';
 import { GatewayServer } from './gateway-server';
 
 function rawExchange(port: number, request: string): Promise<string> {
@@ -47,5 +49,25 @@ describe('GatewayServer', () => {
     expect(handled).toBe(before);
     const response = await fetch(`http://127.0.0.1:${port}/`);
     expect(await response.text()).toBe('ok');
+  });
+});
+
+describe('GatewayServer start-up', () => {
+  it('opens every listener or none: a TLS port in use closes the plain one again', async () => {
+    const squatter = createServer().listen(0, '127.0.0.1');
+    await once(squatter, 'listening');
+    const busy = (squatter.address() as AddressInfo).port;
+    const handlers = { request: () => undefined, upgrade: () => undefined };
+    const gateway = new GatewayServer({ host: '127.0.0.1', port: 0 }, handlers, {
+      listen: { host: '127.0.0.1', port: busy },
+      cert: RSA_CERT,
+      key: RSA_KEY,
+      sniCallback: (_name, done) => done(null),
+    });
+    await expect(gateway.start()).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await expect(gateway.connections).resolves.toBe(0);
+    const { port } = gateway.address();
+    expect(port).toBe(0); // not bound: address() falls back to the configured one
+    await new Promise((resolve) => squatter.close(resolve));
   });
 });

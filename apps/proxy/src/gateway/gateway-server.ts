@@ -45,15 +45,21 @@ export class GatewayServer {
     }
   }
 
+  /** Opens every listener, or none: when one cannot bind, those already open are closed again. */
   async start(): Promise<void> {
-    for (const { server, listen } of this.servers) {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(listen.port, listen.host, () => {
-          server.off('error', reject);
-          resolve();
+    try {
+      for (const { server, listen } of this.servers) {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(listen.port, listen.host, () => {
+            server.off('error', reject);
+            resolve();
+          });
         });
-      });
+      }
+    } catch (error) {
+      await this.close();
+      throw error;
     }
   }
 

@@ -1,5 +1,5 @@
 import type { InfraEndpoints } from '@gantry/infra';
-import { freePort } from '../../../../test/support/app-process';
+import { freePort, freePorts } from '../../../../test/support/app-process';
 import { spawnChild, type Child } from '../child';
 import { gantryCommand } from '../gantry-build';
 import { GANTRY_BENCH_ENV } from '../gantry-standalone';
@@ -71,8 +71,7 @@ export async function startPropagationCluster(options: {
 
     const replicas: Replica[] = [];
     for (let i = 1; i <= REPLICAS; i++) {
-      const proxyPort = await freePort();
-      const statusPort = await freePort();
+      const [proxyPort, statusPort] = await freePorts(2);
       const replica = spawnChild({
         name: `proxy-${i}`,
         command: process.execPath,
@@ -82,6 +81,7 @@ export async function startPropagationCluster(options: {
           ...clusterEnv,
           GANTRY_NODE_ID: `${name}-proxy-${i}`,
           GANTRY_PROXY_LISTEN: `127.0.0.1:${proxyPort}`,
+          GANTRY_PROXY_TLS_LISTEN: 'off',
           GANTRY_STATUS_LISTEN: `127.0.0.1:${statusPort}`,
         },
       });
