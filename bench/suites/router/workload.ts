@@ -1,4 +1,5 @@
 import type { Entity, JsonObject } from '@gantry/config';
+import { BENCH_TIME, benchRoute } from '../../../libs/config/src/testing/bench-entities';
 import type { RequestFacts } from '@gantry/router';
 
 /** A small deterministic PRNG (mulberry32), so every run and both sides of a case see the same workload. */
@@ -43,33 +44,15 @@ function routeFields(i: number): JsonObject {
   }
 }
 
-/** Route `i` of the mix, with every Kong default filled in. */
+/** Route `i` of the mix, with every Kong default filled in (the fold and boot benches' `benchRoute`). */
 export function mixedRoute(i: number, version = 0): Entity {
-  return {
-    id: uuid(i, 1),
-    created_at: 1_700_000_000 + i,
-    updated_at: 1_700_000_000 + i + version,
-    name: `route-${i}`,
-    protocols: ['http', 'https'],
-    methods: null,
-    hosts: null,
+  return benchRoute(uuid(i, 1), i, SERVICE.id, {
+    created_at: BENCH_TIME + i,
+    updated_at: BENCH_TIME + i + version,
     paths: null,
-    headers: null,
-    snis: null,
-    sources: null,
-    destinations: null,
-    https_redirect_status_code: 426,
-    regex_priority: 0,
-    strip_path: true,
-    preserve_host: false,
-    request_buffering: true,
-    response_buffering: true,
-    path_handling: 'v0',
-    tags: null,
-    service: SERVICE,
     ...routeFields(i),
     ...(version > 0 ? { paths: [`/changed${version}/r${i}`] } : {}),
-  };
+  });
 }
 
 export function mixedRoutes(n: number): Entity[] {
