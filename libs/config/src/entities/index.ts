@@ -9,6 +9,7 @@ export * from './password';
 export * from './plugin';
 export * from './plugin-registry';
 export * from './registry';
+export { backtrackingRisk } from './regex-safety';
 export * from './route';
 export * from './service';
 export * from './target';

@@ -1,4 +1,4 @@
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const PREFIX = '$scrypt$';
 const DEFAULTS = { N: 16384, r: 8, p: 1 } as const;
@@ -17,8 +17,12 @@ interface ParsedHash {
   hash: Buffer;
 }
 
+function scryptOptions(N: number, r: number, p: number): ScryptOptions {
+  return { N, r, p, maxmem: 256 * N * r + 1024 * 1024 };
+}
+
 function derive(password: string, salt: Buffer, N: number, r: number, p: number, length: number): Buffer {
-  return scryptSync(password.normalize('NFC'), salt, length, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 });
+  return scryptSync(password.normalize('NFC'), salt, length, scryptOptions(N, r, p));
 }
 
 function parse(stored: string): ParsedHash | undefined {
@@ -48,6 +52,21 @@ export function verifyPassword(password: string, stored: string): boolean {
   if (parsed === undefined) return false;
   const candidate = derive(password, parsed.salt, parsed.N, parsed.r, parsed.p, parsed.hash.length);
   return timingSafeEqual(candidate, parsed.hash);
+}
+
+/**
+ * {@link verifyPassword} without blocking the event loop: scrypt runs on libuv's thread pool. Resolves false for
+ * anything malformed; never rejects.
+ */
+export function verifyPasswordAsync(password: string, stored: string): Promise<boolean> {
+  const parsed = parse(stored);
+  if (parsed === undefined) return Promise.resolve(false);
+  const { N, r, p, salt, hash } = parsed;
+  return new Promise((resolve) => {
+    scrypt(password.normalize('NFC'), salt, hash.length, scryptOptions(N, r, p), (error, candidate) => {
+      resolve(error === null && timingSafeEqual(candidate, hash));
+    });
+  });
 }
 
 /** True when the value is already a password hash in our format (so it is stored as is, never re-hashed). */
