@@ -73,6 +73,11 @@ export class UpstreamServer {
     return `127.0.0.1:${this.port}`;
   }
 
+  /** A service `url` pointing at this server. */
+  get url(): string {
+    return `http://${this.target}`;
+  }
+
   get httpServer(): Server {
     return this.server;
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { defaultPluginRegistry } from '@gantry/config';
+import { bundledPluginSchemas } from '@gantry/plugins';
 import { Authenticator, type Principal } from '../auth/authenticator';
 import { message, methodNotAllowed, notFound } from './http/responses';
 import { SortedEntities } from './list/sorted-entities';
@@ -46,7 +46,7 @@ export class AdminApi {
       writer: options.writer,
       settings: options.settings,
       nodeInfo: options.nodeInfo,
-      plugins: options.plugins ?? defaultPluginRegistry,
+      plugins: options.plugins ?? bundledPluginSchemas(),
       now,
       targetHealth: options.targetHealth,
       dataPlanes: options.dataPlanes,

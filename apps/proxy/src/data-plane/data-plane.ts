@@ -1,6 +1,7 @@
 import type { ConfigState, Entity } from '@gantry/config';
 import { BalancerRegistry, DnsResolver, type BalancerDeps } from '@gantry/balancer';
 import type { Logger } from '@gantry/logging';
+import { ConsumerDirectory, PluginRuntime, type PluginCatalog, type PluginEnvironment } from '@gantry/plugins';
 import type { ConfigReplica, ReplicaOutcome } from '@gantry/replica';
 import { Router } from '@gantry/router';
 import type { ForwarderOptions } from '../forwarding';
@@ -11,6 +12,8 @@ export interface DataPlaneOptions {
   readonly forwarder: ForwarderOptions;
   readonly certificates: CertificateStore;
   readonly logger: Logger;
+  /** The bundled plugins and what their instances get from the replica (everything but the consumers). */
+  readonly plugins: { catalog: PluginCatalog; environment: Omit<PluginEnvironment, 'consumers'> };
   /** Replaces the system DNS (tests). */
   readonly resolver?: DnsResolver;
 }
@@ -25,6 +28,8 @@ export class DataPlane {
   readonly balancers: BalancerRegistry;
   readonly services: ServiceTable;
   readonly certificates: CertificateStore;
+  readonly consumers: ConsumerDirectory;
+  readonly plugins: PluginRuntime;
   private readonly resolver: DnsResolver;
   private readonly logger: Logger;
   /** The fold state the parts were loaded from; a new one (a snapshot boot) means loading again. */
@@ -47,6 +52,11 @@ export class DataPlane {
       this.logger.error({ err: error, service: service.id }, 'service cannot be forwarded to'),
     );
     this.certificates = options.certificates;
+    this.consumers = new ConsumerDirectory();
+    this.plugins = new PluginRuntime(options.plugins.catalog, {
+      ...options.plugins.environment,
+      consumers: this.consumers,
+    });
   }
 
   /** True once the parts hold a config (possibly the empty one). */
@@ -75,6 +85,7 @@ export class DataPlane {
     this.unsubscribe = undefined;
     this.services.close();
     this.balancers.close();
+    void this.plugins.close();
     this.resolver.close();
   }
 
@@ -89,6 +100,9 @@ export class DataPlane {
       this.balancers.apply(changes);
       this.certificates.apply(changes);
       this.router.apply(changes);
+      // Credentials before plugins: an instance made for this event may look its consumer up.
+      this.consumers.apply(changes);
+      this.plugins.apply(changes);
       const micros = Number(process.hrtime.bigint() - started) / 1000;
       this.logger.debug({ version: outcome.version, changes: changes.length, micros }, 'config applied');
     }
@@ -102,9 +116,24 @@ export class DataPlane {
     this.balancers.load(all('upstreams'), all('targets'));
     this.certificates.load(all('certificates'), all('snis'));
     this.router.load(all('routes'), all('services'));
+    this.consumers.load({
+      consumers: all('consumers'),
+      keyauth_credentials: all('keyauth_credentials'),
+      basicauth_credentials: all('basicauth_credentials'),
+      jwt_secrets: all('jwt_secrets'),
+      hmacauth_credentials: all('hmacauth_credentials'),
+      acls: all('acls'),
+    });
+    this.plugins.load(all('plugins'));
     this.loadedFrom = state;
     this.logger.info(
-      { version: state.version, routes: this.router.size, services: this.services.size, ms: Date.now() - started },
+      {
+        version: state.version,
+        routes: this.router.size,
+        services: this.services.size,
+        plugins: this.plugins.size,
+        ms: Date.now() - started,
+      },
       'config loaded',
     );
   }

@@ -1,5 +1,5 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { BodyRecorder } from './body-replay';
 import { UpstreamTimeoutError } from './errors';
 import { type ForwarderCore, elapsedMs } from './forwarder-core';
@@ -16,6 +16,8 @@ const CANCELLED: AttemptOutcome = Object.freeze({ kind: 'cancelled' });
 const NON_IDEMPOTENT = new Set(['POST', 'LOCK', 'PATCH']);
 /** What a pooled connection the upstream closed in the meantime fails with. */
 const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE']);
+/** A body plugins want whole is buffered up to this size; a larger one is relayed untouched. */
+const MAX_BUFFERED_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** http-proxy adds two listeners on the client request per attempt. */
 const LISTENERS_PER_ATTEMPT = 2;
 
@@ -37,6 +39,8 @@ export class HttpExchange extends UpstreamExchange {
   private lastFailure: KongErrorKind = 'bad-gateway';
   private source: Readable;
   private readonly recorder: BodyRecorder | null;
+  /** The whole request body, already read by a plugin: every attempt sends it from memory. */
+  private readonly bufferedBody: Buffer | null;
   /** http-proxy collapses `//` in paths (and rewrites `http:/`); such paths are put back on the upstream request. */
   private readonly restorePath: boolean;
 
@@ -48,7 +52,8 @@ export class HttpExchange extends UpstreamExchange {
   ) {
     super(core.settings);
     this.source = req;
-    this.recorder = hasBody(req) ? new BodyRecorder(core.retryBodyLimitBytes) : null;
+    this.bufferedBody = request.body ?? null;
+    this.recorder = this.bufferedBody === null && hasBody(req) ? new BodyRecorder(core.retryBodyLimitBytes) : null;
     const path = request.upstreamPath;
     this.restorePath = path.includes('//') || path.includes(':/');
   }
@@ -98,6 +103,20 @@ export class HttpExchange extends UpstreamExchange {
       elapsedMs(this.request.receivedAt, this.firstDispatchAt),
       false,
     );
+    const hooks = this.request.responseHooks;
+    if (hooks != null) {
+      const mayHaveBody = responseMayHaveBody(this.req.method, this.status);
+      if (hooks.headers(this.status, headers, mayHaveBody) && mayHaveBody) {
+        this.bufferResponse(proxyRes, hooks.body.bind(hooks));
+        return;
+      }
+    }
+    this.relay(proxyRes);
+  }
+
+  /** Writes the (rewritten) status line and headers, then streams the upstream body to the client. */
+  private relay(proxyRes: IncomingMessage, head?: readonly Buffer[]): void {
+    const headers = proxyRes.headers;
     try {
       if (proxyRes.statusMessage) this.res.writeHead(this.status, proxyRes.statusMessage, headers);
       else this.res.writeHead(this.status, headers);
@@ -113,7 +132,48 @@ export class HttpExchange extends UpstreamExchange {
     proxyRes.on('close', onUpstreamClose);
     proxyRes.on('pause', onUpstreamPause);
     this.res.on('drain', onClientDrain);
+    if (head !== undefined) for (const chunk of head) this.res.write(chunk);
     proxyRes.pipe(this.res);
+  }
+
+  /**
+   * Collects the whole upstream body for plugins that transform or store it, then sends their result with its
+   * own Content-Length. A body over the limit is relayed as it came, untransformed.
+   */
+  private bufferResponse(proxyRes: IncomingMessage, transform: (body: Buffer) => Buffer): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      chunks.push(chunk);
+      if (size > MAX_BUFFERED_RESPONSE_BYTES) {
+        proxyRes.off('data', onData);
+        proxyRes.off('end', onEnd);
+        proxyRes.pause();
+        this.relay(proxyRes, chunks);
+      }
+    };
+    const onEnd = (): void => {
+      if (this.phase !== 'streaming') return;
+      const body = transform(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+      const headers = proxyRes.headers;
+      headers['content-length'] = String(body.length);
+      try {
+        if (proxyRes.statusMessage) this.res.writeHead(this.status, proxyRes.statusMessage, headers);
+        else this.res.writeHead(this.status, headers);
+      } catch {
+        this.closeAttempt(this.responseOutcome());
+        this.fail('bad-gateway');
+        return;
+      }
+      this.closeAttempt(this.responseOutcome());
+      this.complete();
+      this.res.end(body);
+    };
+    tag(proxyRes, this);
+    proxyRes.on('data', onData);
+    proxyRes.on('end', onEnd);
+    proxyRes.on('close', onUpstreamClose);
   }
 
   /** Any error http-proxy reports for this request: upstream failures, and the client's. */
@@ -190,7 +250,12 @@ export class HttpExchange extends UpstreamExchange {
     }
     const hostHeader = request.hostHeader ?? this.core.hostHeaderFor(peer, request.peers.hostHeader);
     req.headers.host = hostHeader;
-    const body = this.attempts > 1 ? this.replayBody() : undefined;
+    const body =
+      this.bufferedBody !== null
+        ? Readable.from([this.bufferedBody])
+        : this.attempts > 1
+          ? this.replayBody()
+          : undefined;
     const options = this.core.attemptOptions(peer, hostHeader, body);
 
     request.peers.started(peer);
@@ -275,6 +340,11 @@ export class HttpExchange extends UpstreamExchange {
       tag(source, undefined);
     }
   }
+}
+
+/** HEAD answers and 1xx, 204 and 304 have no body, whatever their headers say. */
+function responseMayHaveBody(method: string | undefined, status: number): boolean {
+  return method !== 'HEAD' && status >= 200 && status !== 204 && status !== 304;
 }
 
 function hasBody(req: IncomingMessage): boolean {

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 /** One address the forwarder may connect to: a balancer's resolved target, or a service's fixed host and port. */
 export interface UpstreamPeer {
   /** Stable identity of the address; the forwarder puts it in the set of tried peers. */
@@ -71,6 +72,24 @@ export interface ForwardRequest {
   /** The prefix `strip_path` removed (`X-Forwarded-Prefix`), or null when nothing was removed. */
   readonly forwardedPrefix: string | null;
   readonly peers: PeerSource;
+  /** The body to send instead of streaming the client's (a plugin read or replaced it). */
+  readonly body?: Buffer | null;
+  /** Plugins' response phases, for routes that have plugins. */
+  readonly responseHooks?: ResponseHooks | null;
+}
+
+/**
+ * How plugins see an upstream answer before it reaches the client (Kong's header_filter and body_filter).
+ */
+export interface ResponseHooks {
+  /**
+   * Called before the status line is written, with the headers the client will get (mutable, lower-case).
+   * `mayHaveBody` is false for HEAD requests and bodiless statuses. Returns true to have the whole body buffered
+   * and passed to `body` (only honoured when `mayHaveBody`).
+   */
+  headers(status: number, headers: IncomingHttpHeaders, mayHaveBody: boolean): boolean;
+  /** The whole upstream body; returns the body to send (Content-Length is set from it). */
+  body(body: Buffer): Buffer;
 }
 
 /** The TLS material of a service, resolved by the caller from `ca_certificates` and `client_certificate`. */

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { createSecureContext } from 'node:tls';
 import { childLogger } from '@gantry/logging';
 import { CONFIG_PLANE, ConfigPlane, SETTINGS } from '@gantry/runtime';
+import { CassandraCounterStore, bundledCatalog, type GatewayFacts } from '@gantry/plugins';
 import { GANTRY_VERSION, type Settings } from '@gantry/settings';
 import { DataPlane } from '../data-plane/data-plane';
 import { KongErrors, TrustedProxies } from '../forwarding';
@@ -26,6 +27,9 @@ export class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationSh
   private opening: Promise<void> | undefined;
   private closed = false;
   private openError: string | null = null;
+  /** rate-limiting's `cluster` counters, when the replica runs on Cassandra. */
+  private readonly counters: CassandraCounterStore | null;
+  private counterSchemaRetry: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
@@ -35,13 +39,29 @@ export class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationSh
     const serverToken = `gantry/${GANTRY_VERSION}`;
     this.errors = new KongErrors(serverToken);
     const trustedProxies = new TrustedProxies(settings.proxy.trustedIps);
+    this.counters = plane.cassandra ? new CassandraCounterStore(plane.cassandra, settings.cassandra.keyspace) : null;
+    const gatewayFacts: GatewayFacts = {
+      configHash: () => metrics.boundSource?.config().hash ?? '',
+      targetHealth: () => metrics.boundSource?.targetHealth() ?? [],
+    };
     // Until the default certificate is loaded, handshakes are refused: the TLS port is not open before then.
     this.dataPlane = new DataPlane(plane.replica, {
       forwarder: { serverToken, errors: this.errors, trustedProxies },
       certificates: new CertificateStore(createSecureContext()),
       logger: this.logger,
+      plugins: {
+        catalog: bundledCatalog(),
+        environment: {
+          logger: childLogger('plugins'),
+          nodeId: settings.nodeId,
+          metrics: metrics.registry,
+          clusterCounters: this.counters,
+          gateway: gatewayFacts,
+          dataDir: settings.dataDir,
+        },
+      },
     });
-    this.pipeline = new RequestPipeline(this.dataPlane, this.errors, trustedProxies, metrics, this.logger);
+    this.pipeline = new RequestPipeline(this.dataPlane, this.errors, trustedProxies, metrics, this.logger, serverToken);
   }
 
   /** The gateway is listening with a loaded config. */
@@ -68,6 +88,7 @@ export class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.counterSchemaRetry);
     await this.server?.close();
     this.dataPlane.close();
   }
@@ -77,12 +98,26 @@ export class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationSh
     await this.opening;
   }
 
+  /**
+   * Creates the cluster counters' table in the background: Cassandra being down must not keep the gateway
+   * closed (rate-limiting's `fault_tolerant` covers the meantime), so it retries until it succeeds.
+   */
+  private ensureCounterSchema(): void {
+    const counters = this.counters;
+    if (counters === null || this.closed) return;
+    counters.ensureSchema().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'rate-limiting counters table not ready; retrying in 10 s');
+      this.counterSchemaRetry = setTimeout(() => this.ensureCounterSchema(), 10_000).unref();
+    });
+  }
+
   private async open(): Promise<void> {
     const tlsListen = this.settings.proxy.tlsListen;
     const pems = tlsListen ? await loadDefaultCertificate(this.settings) : undefined;
     if (pems) this.dataPlane.certificates.setDefault(createSecureContext(pems));
     await this.plane.start();
     if (this.closed) return;
+    this.ensureCounterSchema();
     this.dataPlane.start();
     const server = new GatewayServer(
       this.settings.proxyListen,

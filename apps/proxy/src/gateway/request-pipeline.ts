@@ -3,11 +3,13 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { BalancerContext } from '@gantry/balancer';
 import type { Logger } from '@gantry/logging';
+import { PluginRequest, type PluginChain, type PluginRequestInit } from '@gantry/plugins';
 import { escapeUpstreamPath, upstreamPath, type RequestFacts, type RouteMatch } from '@gantry/router';
 import type { ForwardRequest, KongErrors, TrustedProxies } from '../forwarding';
 import type { DataPlane } from '../data-plane/data-plane';
 import type { CompiledService } from '../data-plane/compiled-service';
 import type { ProxyMetrics, RouteMeters } from '../status/proxy-metrics';
+import { PluginExchange } from './plugin-exchange';
 import { BalancedPeers } from './balanced-peers';
 import { RequestIds } from './request-id';
 
@@ -27,9 +29,25 @@ export interface PipelineCounters {
   total: number;
 }
 
+/** A request the router matched to a service, before plugins and planning. */
+interface Routed {
+  readonly match: RouteMatch;
+  readonly service: CompiledService;
+  readonly path: string;
+  /** The query with its `?`, or ''. */
+  readonly query: string;
+  readonly hostHeader: string;
+  readonly clientAddress: string;
+  readonly scheme: 'http' | 'https';
+  readonly localPort: number;
+}
+
+type Unrouted = 'no-route' | 'bad-request' | 'https-required' | 'no-service' | 'redirected';
+
 /**
- * The gateway's request path, outside Nest: route, pick the service, compute the upstream path and Host, then
- * hand over to the service's forwarder. Everything per route and per service was compiled when config changed.
+ * The gateway's request path, outside Nest: route, pick the service, run the route's compiled plugin chain (when
+ * it has one), compute the upstream path and Host, then hand over to the service's forwarder. Everything per
+ * route and per service was compiled when config changed.
  */
 export class RequestPipeline {
   private readonly ids = new RequestIds();
@@ -42,6 +60,7 @@ export class RequestPipeline {
     private readonly trusted: TrustedProxies,
     private readonly metrics: ProxyMetrics,
     private readonly logger: Logger,
+    private readonly serverToken: string,
   ) {
     // Labels follow names: a renamed route or service gets fresh meters.
     plane.onVersion(() => this.meters.clear());
@@ -52,7 +71,9 @@ export class RequestPipeline {
     const requestId = this.ids.take();
     this.counters.total++;
     try {
-      this.route(req, res, requestId, receivedAt);
+      const rewrite = this.plane.plugins.rewrite();
+      if (rewrite === null) this.route(req, res, requestId, receivedAt, null);
+      else this.rewriteThenRoute(rewrite, req, res, requestId, receivedAt);
     } catch (error) {
       this.logger.error({ err: error, requestId }, 'request failed inside the gateway');
       if (!res.headersSent) this.errors.write(res, 'unexpected', requestId);
@@ -65,46 +86,140 @@ export class RequestPipeline {
     const requestId = this.ids.take();
     this.counters.total++;
     try {
-      const found = this.resolve(req, requestId, receivedAt, undefined);
+      const found = this.resolve(req, undefined, requestId);
       if (typeof found === 'string') {
         // Without a response object there is no redirect: an upgrade that needs https gets the 426.
         const kind = found === 'no-service' ? 'no-peer' : found === 'redirected' ? 'https-required' : found;
         this.errors.writeRaw(socket, kind, requestId);
         return;
       }
-      found.service.forwarder.upgrade(req, socket, head, found.request);
+      const chain = this.plane.plugins.chainFor(found.match.route.id, found.match.route.serviceId);
+      if (chain === null) {
+        found.service.forwarder.upgrade(req, socket, head, this.plan(req, null, found, requestId, receivedAt, null));
+        return;
+      }
+      const exchange = new PluginExchange(
+        this.pluginRequest(req, null, found, requestId, receivedAt),
+        chain,
+        this.serverToken,
+        this.logger,
+      );
+      const proceed = (): void => {
+        if (exchange.kong.exited !== null) {
+          exchange.writeRawExit(socket);
+          return;
+        }
+        if (socket.destroyed) return;
+        const request = this.plan(req, null, found, requestId, receivedAt, exchange);
+        found.service.forwarder.upgrade(req, socket, head, request);
+      };
+      this.runAccess(exchange, proceed);
     } catch (error) {
       this.logger.error({ err: error, requestId }, 'upgrade failed inside the gateway');
       this.errors.writeRaw(socket, 'unexpected', requestId);
     }
   };
 
-  private route(req: IncomingMessage, res: ServerResponse, requestId: string, receivedAt: bigint): void {
-    const found = this.resolve(req, requestId, receivedAt, res);
+  /** Global rewrite-phase plugins run before the router, on a request no route is bound to yet. */
+  private rewriteThenRoute(
+    rewrite: PluginChain,
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    receivedAt: bigint,
+  ): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const kong = new PluginRequest({
+      requestId,
+      receivedAt,
+      req,
+      res,
+      path: q < 0 ? url : url.slice(0, q),
+      rawQuery: q < 0 ? '' : url.slice(q + 1),
+      ...this.clientFacts(req),
+    });
+    const exchange = new PluginExchange(kong, rewrite, this.serverToken, this.logger);
+    const proceed = (): void => {
+      if (kong.exited !== null) exchange.writeExit(res);
+      else if (!res.destroyed) this.route(req, res, requestId, receivedAt, kong);
+    };
+    let pending: void | Promise<void> = undefined;
+    try {
+      pending = rewrite.rewrite(kong);
+    } catch (error) {
+      exchange.failed(error);
+    }
+    if (pending === undefined) proceed();
+    else pending.then(proceed, (error: unknown) => (exchange.failed(error), proceed()));
+  }
+
+  private route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    receivedAt: bigint,
+    rewritten: PluginRequest | null,
+  ): void {
+    const found = this.resolve(req, res, requestId);
     if (typeof found === 'string') {
       if (found === 'no-service') this.writeNoService(res, requestId);
       else if (found !== 'redirected') this.errors.write(res, found, requestId);
       return;
     }
+    const chain = this.plane.plugins.chainFor(found.match.route.id, found.match.route.serviceId);
+    if (chain === null) {
+      this.forward(req, res, found, requestId, receivedAt, null);
+      return;
+    }
+    const kong = rewritten ?? this.pluginRequest(req, res, found, requestId, receivedAt);
+    if (rewritten !== null) {
+      const upstream = this.upstreamPathOf(found);
+      rewritten.bindRoute(found.match.route.entity, found.service.entity, found.match.captures, upstream);
+    }
+    const exchange = new PluginExchange(kong, chain, this.serverToken, this.logger);
+    res.once('close', () => exchange.finished(res));
+    this.runAccess(exchange, () => {
+      if (kong.exited !== null) exchange.writeExit(res);
+      else if (!res.destroyed) this.forward(req, res, found, requestId, receivedAt, exchange);
+    });
+  }
+
+  /** Runs the access phase; `proceed` runs after it (synchronously when every handler was synchronous). */
+  private runAccess(exchange: PluginExchange, proceed: () => void): void {
+    let pending: void | Promise<void> = undefined;
+    try {
+      pending = exchange.chain.access(exchange.kong);
+    } catch (error) {
+      exchange.failed(error);
+    }
+    if (pending === undefined) {
+      proceed();
+      return;
+    }
+    pending.then(proceed, (error: unknown) => {
+      exchange.failed(error);
+      proceed();
+    });
+  }
+
+  private forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    found: Routed,
+    requestId: string,
+    receivedAt: bigint,
+    exchange: PluginExchange | null,
+  ): void {
+    const request = this.plan(req, res, found, requestId, receivedAt, exchange);
     const tracked = res as TrackedResponse;
     tracked[IN_FLIGHT] = { receivedAt, meters: this.metersFor(found.match, found.service) };
     res.once('finish', onFinish);
-    found.service.forwarder.forward(req, res, found.request);
+    found.service.forwarder.forward(req, res, request);
   }
 
-  /** Routing and planning shared by plain requests and upgrades; a string names the answer instead. */
-  private resolve(
-    req: IncomingMessage,
-    requestId: string,
-    receivedAt: bigint,
-    res: ServerResponse | undefined,
-  ):
-    | { match: RouteMatch; service: CompiledService; request: ForwardRequest }
-    | 'no-route'
-    | 'bad-request'
-    | 'https-required'
-    | 'no-service'
-    | 'redirected' {
+  /** Routing shared by plain requests and upgrades; a string names the answer instead. */
+  private resolve(req: IncomingMessage, res: ServerResponse | undefined, requestId: string): Routed | Unrouted {
     const url = req.url ?? '/';
     if (url.charCodeAt(0) !== 47 /* '/' */) return url === '*' ? 'no-route' : 'bad-request';
     const q = url.indexOf('?');
@@ -133,31 +248,120 @@ export class RequestPipeline {
     }
     const service = route.serviceId === null ? undefined : this.plane.services.get(route.serviceId);
     if (service === undefined) return 'no-service';
-    const query = q < 0 ? '' : url.slice(q);
+    return {
+      match,
+      service,
+      path,
+      query: q < 0 ? '' : url.slice(q),
+      hostHeader,
+      clientAddress,
+      scheme,
+      localPort: socket.localPort ?? 0,
+    };
+  }
+
+  private upstreamPathOf(found: Routed): string {
+    return escapeUpstreamPath(upstreamPath(found.match, found.match.normalizedPath, found.service.path));
+  }
+
+  private pluginRequest(
+    req: IncomingMessage,
+    res: ServerResponse | null,
+    found: Routed,
+    requestId: string,
+    receivedAt: bigint,
+  ): PluginRequest {
+    return new PluginRequest({
+      requestId,
+      receivedAt,
+      req,
+      res,
+      path: found.path,
+      rawQuery: found.query.length > 0 ? found.query.slice(1) : '',
+      clientIp: found.clientAddress,
+      scheme: found.scheme,
+      host: hostWithoutPort(found.hostHeader),
+      port: found.localPort,
+      route: found.match.route.entity,
+      service: found.service.entity,
+      captures: found.match.captures,
+      upstreamPath: this.upstreamPathOf(found),
+    });
+  }
+
+  /** What the forwarder needs, with whatever the plugins changed (path, query, method, Host, body, consumer). */
+  private plan(
+    req: IncomingMessage,
+    res: ServerResponse | null,
+    found: Routed,
+    requestId: string,
+    receivedAt: bigint,
+    exchange: PluginExchange | null,
+  ): ForwardRequest {
+    const { match, service, path, query, hostHeader } = found;
+    const route = match.route;
+    const kong = exchange?.kong;
+    let upstream: string;
+    let clientHost = hostHeader;
+    let forceHost = false;
+    if (kong === undefined) {
+      upstream = this.upstreamPathOf(found) + query;
+    } else {
+      upstream = kong.upstreamQuery === '' ? kong.upstreamPath : `${kong.upstreamPath}?${kong.upstreamQuery}`;
+      if (kong.upstreamMethod !== kong.method) req.method = kong.upstreamMethod;
+      // A plugin that set Host (request-transformer) chooses the upstream's Host header, as in Kong.
+      const host = req.headers.host;
+      if (host !== undefined && host !== hostHeader) {
+        clientHost = host;
+        forceHost = true;
+      }
+    }
     const stripped = route.stripPath && match.prefixLength > 0;
     const balancer = this.plane.balancers.byName(service.host) ?? service.direct();
     const context: BalancerContext = {
-      clientIp: clientAddress,
+      clientIp: found.clientAddress,
       headers: req.headers,
       path,
       query: query.length > 0 ? query.slice(1) : '',
-      consumerId: null,
+      consumerId: kong?.consumer?.id ?? null,
       uriCaptures: match.captures,
     };
-    const request: ForwardRequest = {
+    return {
       requestId,
       receivedAt,
-      upstreamPath: escapeUpstreamPath(upstreamPath(match, match.normalizedPath, service.path)) + query,
-      hostHeader: route.preserveHost && hostHeader !== '' ? hostHeader : null,
-      clientAddress,
-      scheme,
+      upstreamPath: upstream,
+      hostHeader: (forceHost || route.preserveHost) && clientHost !== '' ? clientHost : null,
+      clientAddress: found.clientAddress,
+      scheme: found.scheme,
       forwardedHost: hostWithoutPort(hostHeader),
-      forwardedPort: socket.localPort ?? 0,
+      forwardedPort: found.localPort,
       forwardedPath: path,
       forwardedPrefix: stripped ? match.normalizedPath.slice(0, match.prefixLength) : null,
-      peers: new BalancedPeers(balancer, context, res),
+      peers: new BalancedPeers(balancer, context, res ?? undefined),
+      body: kong?.upstreamBody ?? null,
+      responseHooks: exchange,
     };
-    return { match, service, request };
+  }
+
+  /** Client facts for a request no route is bound to yet (the global rewrite phase). */
+  private clientFacts(
+    req: IncomingMessage,
+  ): Omit<PluginRequestInit, 'requestId' | 'receivedAt' | 'req' | 'res' | 'path' | 'rawQuery'> {
+    const socket = req.socket as TLSSocket;
+    const clientIp = socket.remoteAddress ?? '';
+    const hostHeader = req.headers.host ?? '';
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    return {
+      clientIp,
+      scheme: this.schemeOf(req, socket, clientIp),
+      host: hostWithoutPort(hostHeader),
+      port: socket.localPort ?? 0,
+      route: null,
+      service: null,
+      captures: null,
+      upstreamPath: q < 0 ? url : url.slice(0, q),
+    };
   }
 
   private schemeOf(req: IncomingMessage, socket: TLSSocket, clientAddress: string): 'http' | 'https' {

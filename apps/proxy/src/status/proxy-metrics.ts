@@ -146,4 +146,9 @@ export class ProxyMetrics {
   bind(source: MetricsSource): void {
     this.source = source;
   }
+
+  /** The replica facts the metrics read, once bound (plugins report from the same source). */
+  get boundSource(): MetricsSource | undefined {
+    return this.source;
+  }
 }
