@@ -10,9 +10,10 @@ import { adminSuite } from './admin';
 import { bootSuite } from './boot';
 import { foldSuite } from './fold';
 import { logSuite } from './log';
+import { pluginsSuite } from './plugins';
 import { proxySuite } from './proxy';
 import { routerSuite } from './router';
 
-const ALL: readonly Suite[] = [foldSuite, logSuite, adminSuite, bootSuite, proxySuite, routerSuite];
+const ALL: readonly Suite[] = [foldSuite, logSuite, adminSuite, bootSuite, proxySuite, routerSuite, pluginsSuite];
 
 export const SUITES: Readonly<Record<string, Suite>> = Object.fromEntries(ALL.map((suite) => [suite.name, suite]));

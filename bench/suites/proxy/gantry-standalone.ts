@@ -28,6 +28,8 @@ export async function startGantryStandalone(options: {
   readonly upstreamUrl: string;
   readonly dataDir: string;
   readonly log: (msg: string) => void;
+  /** More config to create through the Admin API once the service and route `/` exist (other suites). */
+  readonly setup?: (adminUrl: string) => Promise<void>;
 }): Promise<RunningProxy> {
   const command = await gantryCommand('standalone', options.log);
   const [proxyPort, adminPort, statusPort, discoveryPort] = await freePorts(4);
@@ -51,6 +53,7 @@ export async function startGantryStandalone(options: {
     await waitForHttp(`${admin}/health`, { child, timeoutMs: 60_000, accept: (a) => a.status === 200 });
     await postJson(`${admin}/services`, { name: SERVICE, url: options.upstreamUrl });
     await postJson(`${admin}/services/${SERVICE}/routes`, { paths: ['/'] });
+    await options.setup?.(admin);
     await waitForHttp(url, {
       child,
       timeoutMs: FORWARD_TIMEOUT_MS,

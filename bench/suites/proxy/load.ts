@@ -6,6 +6,8 @@ export interface LoadOptions {
   readonly url: string;
   readonly connections: number;
   readonly durationSec: number;
+  /** Sent with every request (an API key, an Origin). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Microseconds: autocannon's own histogram has a 1 ms resolution, too coarse for loopback latencies. */
@@ -21,7 +23,14 @@ export function runLoad(options: LoadOptions): Promise<LoadSample> {
   const latencies = createHistogram({ lowest: LOWEST_US, highest: HIGHEST_US, figures: 3 });
   return new Promise((resolve, reject) => {
     const instance = autocannon(
-      { url: options.url, connections: options.connections, pipelining: 1, duration: options.durationSec, timeout: 10 },
+      {
+        url: options.url,
+        connections: options.connections,
+        pipelining: 1,
+        duration: options.durationSec,
+        timeout: 10,
+        ...(options.headers ? { headers: { ...options.headers } } : {}),
+      },
       (error, result) => {
         if (error) return reject(error);
         try {

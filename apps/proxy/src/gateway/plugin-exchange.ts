@@ -1,4 +1,10 @@
-import { STATUS_CODES, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import {
+  STATUS_CODES,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@gantry/logging';
 import { PluginError, type PluginChain, type PluginRequest, type ResponseView } from '@gantry/plugins';
@@ -13,6 +19,7 @@ const UNEXPECTED = 'An unexpected error occurred';
 export class PluginExchange implements ResponseHooks {
   private view: ResponseView | null = null;
   private readonly bytesWrittenAtStart: number;
+  /** Node has read the request head by now: the head's size is computed, the body's counted from here. */
   private readonly bytesReadAtStart: number;
   private logged = false;
 
@@ -37,6 +44,11 @@ export class PluginExchange implements ResponseHooks {
 
   body(body: Buffer): Buffer {
     return this.view === null ? body : this.chain.body(this.kong, body, this.view);
+  }
+
+  /** The request is about to be forwarded: keep the headers as plugins left them for the log phase. */
+  forwarding(): void {
+    if (this.chain.has.log) this.kong.loggedHeaders = { ...this.kong.headers };
   }
 
   /** An access phase that threw: Kong's error answer (the plugin's own status for a `PluginError`). */
@@ -107,7 +119,7 @@ export class PluginExchange implements ResponseHooks {
       status: res.statusCode,
       headers: this.view?.headers ?? res.getHeaders(),
       size: Math.max(0, (socket?.bytesWritten ?? 0) - this.bytesWrittenAtStart),
-      requestSize: Math.max(0, (socket?.bytesRead ?? 0) - this.bytesReadAtStart),
+      requestSize: headSize(kong.raw) + Math.max(0, (socket?.bytesRead ?? 0) - this.bytesReadAtStart),
       upstreamLatencyMs: source === 'upstream' && Number.isFinite(upstream) ? upstream : null,
       proxyLatencyMs: Number.isFinite(proxy) ? proxy : null,
       requestLatencyMs: Number(now - kong.receivedAt) / 1e6,
@@ -125,6 +137,14 @@ export class PluginExchange implements ResponseHooks {
       'x-kong-request-id': this.kong.requestId,
     };
   }
+}
+
+/** nginx's `request_length` without the body: request line, header lines, blank line. */
+function headSize(req: IncomingMessage): number {
+  let size = (req.method ?? '').length + 1 + (req.url ?? '').length + 11; // ' HTTP/1.1\r\n'
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) size += raw[i].length + 2 + Buffer.byteLength(raw[i + 1]) + 2;
+  return size + 2;
 }
 
 function runLog(chain: PluginChain, kong: PluginRequest): void {

@@ -163,6 +163,9 @@ export class RequestPipeline {
   ): void {
     const found = this.resolve(req, res, requestId);
     if (typeof found === 'string') {
+      // Kong runs global plugins' log phase on answers no route produced (404, 400, 426, 503).
+      const global = this.plane.plugins.unrouted();
+      if (global !== null && global.has.log) this.logUnrouted(global, req, res, requestId, receivedAt, rewritten);
       if (found === 'no-service') this.writeNoService(res, requestId);
       else if (found !== 'redirected') this.errors.write(res, found, requestId);
       return;
@@ -183,6 +186,31 @@ export class RequestPipeline {
       if (kong.exited !== null) exchange.writeExit(res);
       else if (!res.destroyed) this.forward(req, res, found, requestId, receivedAt, exchange);
     });
+  }
+
+  private logUnrouted(
+    global: PluginChain,
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    receivedAt: bigint,
+    rewritten: PluginRequest | null,
+  ): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const kong =
+      rewritten ??
+      new PluginRequest({
+        requestId,
+        receivedAt,
+        req,
+        res,
+        path: q < 0 ? url : url.slice(0, q),
+        rawQuery: q < 0 ? '' : url.slice(q + 1),
+        ...this.clientFacts(req),
+      });
+    const exchange = new PluginExchange(kong, global, this.serverToken, this.logger);
+    res.once('close', () => exchange.finished(res));
   }
 
   /** Runs the access phase; `proceed` runs after it (synchronously when every handler was synchronous). */
@@ -212,6 +240,7 @@ export class RequestPipeline {
     exchange: PluginExchange | null,
   ): void {
     const request = this.plan(req, res, found, requestId, receivedAt, exchange);
+    exchange?.forwarding();
     const tracked = res as TrackedResponse;
     tracked[IN_FLIGHT] = { receivedAt, meters: this.metersFor(found.match, found.service) };
     res.once('finish', onFinish);

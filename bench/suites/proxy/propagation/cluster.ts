@@ -35,6 +35,8 @@ export async function startPropagationCluster(options: {
   readonly endpoints: InfraEndpoints;
   readonly upstreamUrl: string;
   readonly log: (msg: string) => void;
+  /** Replicas to start (default {@link REPLICAS}). */
+  readonly replicas?: number;
 }): Promise<PropagationCluster> {
   const adminCommand = await gantryCommand('admin', options.log);
   const proxyCommand = await gantryCommand('proxy', options.log);
@@ -70,7 +72,7 @@ export async function startPropagationCluster(options: {
     await waitForHttp(`${adminUrl}/health`, { child: admin, timeoutMs: 120_000, accept: (a) => a.status === 200 });
 
     const replicas: Replica[] = [];
-    for (let i = 1; i <= REPLICAS; i++) {
+    for (let i = 1; i <= (options.replicas ?? REPLICAS); i++) {
       const [proxyPort, statusPort] = await freePorts(2);
       const replica = spawnChild({
         name: `proxy-${i}`,

@@ -71,7 +71,7 @@ export class CassandraCounterStore implements ClusterCounterStore {
     );
   }
 
-  async increment(key: string, windowStart: number, delta: number, ttlSeconds: number): Promise<number> {
+  async increment(key: string, windowStart: number, delta: number, ttlSeconds: number): Promise<void> {
     const now = this.now();
     this.sweepIfDue(now);
     const id = `${key}\u0000${windowStart}`;
@@ -84,7 +84,6 @@ export class CassandraCounterStore implements ClusterCounterStore {
     own.ttlSeconds = ttlSeconds;
     own.expiresAt = now + ttlSeconds * 1000;
     await this.write(own);
-    return this.sum(key, windowStart);
   }
 
   current(key: string, windowStart: number): Promise<number> {

@@ -53,7 +53,7 @@ export function serializeLog(kong: PluginRequest): SerializedLog {
       url: `${kong.scheme}://${kong.host}:${kong.port}${uri}`,
       size: response?.requestSize ?? 0,
       querystring: querystringOf(kong.rawQuery),
-      headers: redacted(kong.headers),
+      headers: redacted(kong.loggedHeaders ?? kong.headers),
     },
     upstream_uri: kong.upstreamQuery === '' ? kong.upstreamPath : `${kong.upstreamPath}?${kong.upstreamQuery}`,
     response: {

@@ -37,10 +37,10 @@ export interface PluginHandler {
 /** Where a cluster-wide counter lives (rate-limiting's `cluster` policy); Cassandra in a cluster. */
 export interface ClusterCounterStore {
   /**
-   * Adds `delta` to this node's share of `key` in the window starting at `windowStart` (ms) and returns the sum
-   * of every node's share, this one's included. `ttlSeconds` bounds how long the window is kept.
+   * Adds `delta` to this node's share of `key` in the window starting at `windowStart` (ms); resolves once it is
+   * stored. Write-only: the decision already read the count. `ttlSeconds` bounds how long the window is kept.
    */
-  increment(key: string, windowStart: number, delta: number, ttlSeconds: number): Promise<number>;
+  increment(key: string, windowStart: number, delta: number, ttlSeconds: number): Promise<void>;
   /** The sum of every node's share of `key` in that window. */
   current(key: string, windowStart: number): Promise<number>;
 }

@@ -107,6 +107,11 @@ export class PluginRequest {
 
   exited: PluginExit | null = null;
   response: ResponseFacts | null = null;
+  /**
+   * The request headers as plugins left them, copied before the forwarder adds its own (`X-Forwarded-*`, `Via`,
+   * the upstream Host): what log records show, as Kong logs `kong.request.get_headers()`.
+   */
+  loggedHeaders: IncomingHttpHeaders | null = null;
   private sharedState: Record<string, unknown> | undefined;
   private parsedQuery: URLSearchParams | undefined;
   private bodyRead: Promise<Buffer> | undefined;

@@ -57,11 +57,10 @@ export function pluginConfig<C = JsonObject>(definition: PluginDefinition<never>
 /** An in-memory counter store standing in for Cassandra in unit tests (several nodes can share one). */
 export class MemoryCounterStore implements ClusterCounterStore {
   readonly windows = new Map<string, number>();
-  increment(key: string, windowStart: number, delta: number): Promise<number> {
+  increment(key: string, windowStart: number, delta: number): Promise<void> {
     const k = `${key}@${windowStart}`;
-    const value = (this.windows.get(k) ?? 0) + delta;
-    this.windows.set(k, value);
-    return Promise.resolve(value);
+    this.windows.set(k, (this.windows.get(k) ?? 0) + delta);
+    return Promise.resolve();
   }
   current(key: string, windowStart: number): Promise<number> {
     return Promise.resolve(this.windows.get(`${key}@${windowStart}`) ?? 0);
