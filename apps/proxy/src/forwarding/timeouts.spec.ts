@@ -168,7 +168,8 @@ describe('ServiceForwarder timeouts and aborts', () => {
     });
     cleanups.push(() => upstream.close());
     const peers = new ListPeers([peer(upstream.port)]);
-    const port = await through(peers, { read_timeout: 100 });
+    // Generous against a loaded machine: only a stall (client paused) three times the timeout must not count.
+    const port = await through(peers, { read_timeout: 500 });
     const received = await new Promise<number>((resolve, reject) => {
       const client = httpRequest({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
         let length = 0;
@@ -179,7 +180,7 @@ describe('ServiceForwarder timeouts and aborts', () => {
           setTimeout(() => {
             res.on('data', (more: Buffer) => (length += more.length));
             res.resume();
-          }, 400);
+          }, 1500);
         });
         res.on('end', () => resolve(length));
         res.on('error', reject);

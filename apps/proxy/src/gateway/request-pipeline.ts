@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { BalancerContext } from '@gantry/balancer';
 import type { Logger } from '@gantry/logging';
-import { PluginRequest, type PluginChain, type PluginRequestInit } from '@gantry/plugins';
+import { PluginRequest, type PluginChain } from '@gantry/plugins';
 import { escapeUpstreamPath, upstreamPath, type RequestFacts, type RouteMatch } from '@gantry/router';
 import type { ForwardRequest, KongErrors, TrustedProxies } from '../forwarding';
 import type { DataPlane } from '../data-plane/data-plane';
@@ -128,17 +128,7 @@ export class RequestPipeline {
     requestId: string,
     receivedAt: bigint,
   ): void {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const kong = new PluginRequest({
-      requestId,
-      receivedAt,
-      req,
-      res,
-      path: q < 0 ? url : url.slice(0, q),
-      rawQuery: q < 0 ? '' : url.slice(q + 1),
-      ...this.clientFacts(req),
-    });
+    const kong = this.unboundRequest(req, res, requestId, receivedAt);
     const exchange = new PluginExchange(kong, rewrite, this.serverToken, this.logger);
     const proceed = (): void => {
       if (kong.exited !== null) exchange.writeExit(res);
@@ -196,19 +186,7 @@ export class RequestPipeline {
     receivedAt: bigint,
     rewritten: PluginRequest | null,
   ): void {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const kong =
-      rewritten ??
-      new PluginRequest({
-        requestId,
-        receivedAt,
-        req,
-        res,
-        path: q < 0 ? url : url.slice(0, q),
-        rawQuery: q < 0 ? '' : url.slice(q + 1),
-        ...this.clientFacts(req),
-      });
+    const kong = rewritten ?? this.unboundRequest(req, res, requestId, receivedAt);
     const exchange = new PluginExchange(kong, global, this.serverToken, this.logger);
     res.once('close', () => exchange.finished(res));
   }
@@ -372,25 +350,34 @@ export class RequestPipeline {
     };
   }
 
-  /** Client facts for a request no route is bound to yet (the global rewrite phase). */
-  private clientFacts(
+  /** A plugin request no route is bound to (yet): the global rewrite phase, or an answer no route gave. */
+  private unboundRequest(
     req: IncomingMessage,
-  ): Omit<PluginRequestInit, 'requestId' | 'receivedAt' | 'req' | 'res' | 'path' | 'rawQuery'> {
+    res: ServerResponse,
+    requestId: string,
+    receivedAt: bigint,
+  ): PluginRequest {
     const socket = req.socket as TLSSocket;
     const clientIp = socket.remoteAddress ?? '';
-    const hostHeader = req.headers.host ?? '';
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    return {
+    const path = q < 0 ? url : url.slice(0, q);
+    return new PluginRequest({
+      requestId,
+      receivedAt,
+      req,
+      res,
+      path,
+      rawQuery: q < 0 ? '' : url.slice(q + 1),
       clientIp,
       scheme: this.schemeOf(req, socket, clientIp),
-      host: hostWithoutPort(hostHeader),
+      host: hostWithoutPort(req.headers.host ?? ''),
       port: socket.localPort ?? 0,
       route: null,
       service: null,
       captures: null,
-      upstreamPath: q < 0 ? url : url.slice(0, q),
-    };
+      upstreamPath: path,
+    });
   }
 
   private schemeOf(req: IncomingMessage, socket: TLSSocket, clientAddress: string): 'http' | 'https' {
