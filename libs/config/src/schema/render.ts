@@ -55,6 +55,7 @@ export function renderField(def: FieldDef): JsonObject {
   if (def.type === 'record') {
     if (def.fields !== undefined) out.fields = renderFields(def.fields);
     if (def.entity_checks !== undefined) out.entity_checks = renderChecks(def.entity_checks);
+    if (def.shorthand_fields !== undefined) out.shorthand_fields = renderShorthands(def.shorthand_fields);
   }
   return out;
 }

@@ -79,6 +79,11 @@ export interface RecordField extends FieldBase {
   readonly fields?: readonly FieldEntry[];
   readonly entity_checks?: readonly EntityCheck[];
   readonly abstract?: boolean;
+  /**
+   * Deprecated field names still accepted inside the record (Kong's plugin `shorthand_fields`, e.g.
+   * rate-limiting's `redis_host` for `redis.host`); each expands into real fields before validation.
+   */
+  readonly shorthand_fields?: readonly ShorthandEntry[];
 }
 
 /** Reference to another entity, stored as `{ id }`. */
@@ -124,7 +129,7 @@ export type EntityCheck =
 
 /** A sugar field that expands into real fields before validation (e.g. a service's `url`). */
 export interface ShorthandDef {
-  readonly type: 'string' | 'array';
+  readonly type: 'string' | 'array' | 'integer' | 'number' | 'boolean';
   readonly elements?: FieldDef;
   readonly func: (value: JsonValue) => JsonObject | undefined;
 }

@@ -4,7 +4,17 @@ import { isUuid } from '../kinds';
 import { runEntityChecks } from './entity-checks';
 import { MESSAGES } from './messages';
 import { fieldMap } from './paths';
-import type { Constraints, EntityCheck, EntitySchema, FieldDef, FieldEntry, ListField, MapField } from './types';
+import type {
+  Constraints,
+  EntityCheck,
+  EntitySchema,
+  FieldDef,
+  FieldEntry,
+  ListField,
+  MapField,
+  ShorthandDef,
+  ShorthandEntry,
+} from './types';
 import { runConstraints } from './validators';
 
 /** A validated (and normalised) value, or what is wrong with it. */
@@ -74,8 +84,12 @@ export function validateValue(def: FieldDef, value: JsonValue): ValueResult {
         normalised = cloneJson(value);
         break;
       }
-      const r = validateRecord(def.fields, def.entity_checks, value);
-      if (!r.ok) return { value: r.value, error: r.errors };
+      const shorthandErrors: FieldErrors = {};
+      const input = def.shorthand_fields ? expandShorthands(def.shorthand_fields, value, shorthandErrors) : value;
+      const r = validateRecord(def.fields, def.entity_checks, input);
+      if (!r.ok || hasFieldErrors(shorthandErrors)) {
+        return { value: r.value, error: { ...(r.ok ? {} : r.errors), ...shorthandErrors } };
+      }
       normalised = r.value;
       break;
     }
@@ -179,7 +193,29 @@ export function validateRecord(
  */
 export function applyShorthands(schema: EntitySchema, input: JsonObject, errors: FieldErrors): JsonObject {
   const shorthands = schema.shorthand_fields;
-  if (shorthands === undefined) return input;
+  return shorthands === undefined ? input : expandShorthands(shorthands, input, errors);
+}
+
+function shorthandTypeError(type: ShorthandDef['type'], value: JsonValue): string | undefined {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string' ? undefined : MESSAGES.STRING;
+    case 'array':
+      return Array.isArray(value) ? undefined : MESSAGES.ARRAY;
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value) ? undefined : MESSAGES.INTEGER;
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : MESSAGES.NUMBER;
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : MESSAGES.BOOLEAN;
+  }
+}
+
+/**
+ * Expands shorthands into real fields. An expansion that names a record merges into what was given for that
+ * record (`redis_host` sets `redis.host` and keeps `redis.port`); otherwise it wins over the given field.
+ */
+function expandShorthands(shorthands: readonly ShorthandEntry[], input: JsonObject, errors: FieldErrors): JsonObject {
   let out = input;
   for (const [name, def] of shorthands) {
     const value = out[name];
@@ -187,13 +223,17 @@ export function applyShorthands(schema: EntitySchema, input: JsonObject, errors:
     if (out === input) out = { ...input };
     delete out[name];
     if (value === null) continue;
-    const typeOk = def.type === 'string' ? typeof value === 'string' : Array.isArray(value);
-    if (!typeOk) {
-      errors[name] = def.type === 'string' ? MESSAGES.STRING : MESSAGES.ARRAY;
+    const typeError = shorthandTypeError(def.type, value);
+    if (typeError !== undefined) {
+      errors[name] = typeError;
       continue;
     }
     const expanded = def.func(value);
-    if (expanded !== undefined) Object.assign(out, expanded);
+    if (expanded === undefined) continue;
+    for (const [key, part] of Object.entries(expanded)) {
+      const current = out[key];
+      out[key] = isJsonObject(part) && isJsonObject(current) ? { ...current, ...part } : part;
+    }
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { typedefs, type JsonObject, type PluginSchema } from '@gantry/config';
 import { protocolsHttp } from '../shared/schema-parts';
 import { PERIODS, type Period } from './periods';
-import { redisRecord, type RedisConfig } from './redis-schema';
+import { flatRedisShorthands, redisRecord, type RedisConfig } from './redis-schema';
 
 export const LIMIT_BY = ['consumer', 'credential', 'ip', 'service', 'header', 'path'] as const;
 export const POLICIES = ['local', 'cluster', 'redis'] as const;
@@ -75,6 +75,7 @@ export const rateLimitingSchema: PluginSchema = {
           ['sync_rate', { type: 'number', required: true, default: SYNC_RATE_REALTIME }],
         ],
         custom_validator: periodsAndSyncRate,
+        shorthand_fields: flatRedisShorthands,
       },
     ],
   ],
