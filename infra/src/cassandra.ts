@@ -140,6 +140,7 @@ export function cassandraInstance(spec: CassandraSpec): Instance {
       { host: listenAddress, port: spec.storagePort },
       { host: '127.0.0.1', port: spec.jmxPort }, // local JMX always listens on 127.0.0.1
     ],
+    marker: markerArg(dir),
     readyTimeoutMs: spec.readyTimeoutMs ?? 240_000,
     mainLog: path.join(logsDir, 'system.log'),
     prepare,

@@ -1,15 +1,16 @@
 /**
- * npm run infra -- up|down|status|logs [kafka|cassandra] [--lines N]
+ * npm run infra -- up|down|status|logs [kafka|cassandra|redis] [--lines N]
  *
- * Runs Apache Kafka (KRaft) and Apache Cassandra on 127.0.0.1 from jars cached out of Maven Central.
+ * Runs Apache Kafka (KRaft) and Apache Cassandra on 127.0.0.1 from jars cached out of Maven Central, and
+ * Redis from Debian's package, cached the same way.
  */
 import { COMPONENTS, type ComponentName, isComponentName, managedInstance, target } from './components';
 import { ensureUp } from './index';
 import { down, logTails, status } from './lifecycle';
 import { formatBytes, rssBytes } from './process';
 
-const USAGE = `usage: npm run infra -- <up|down|status|logs> [kafka|cassandra] [--lines N]
-  up      start what is not running (Kafka, then Cassandra) and wait until it answers
+const USAGE = `usage: npm run infra -- <up|down|status|logs> [kafka|cassandra|redis] [--lines N]
+  up      start what is not running (Kafka, then Cassandra, then Redis) and wait until it answers
   down    stop the processes this tool started (by recorded PID)
   status  state, PID, address and RSS of each component
   logs    the tail of each component's log (default 60 lines)`;
@@ -43,7 +44,7 @@ async function cmdUp(components: ComponentName[]): Promise<void> {
     const pid = r.pid !== undefined ? ` pid ${r.pid}` : '';
     const timing =
       r.state === 'started'
-        ? `jars ${r.fetchMs > 0 ? seconds(r.fetchMs) : 'cached'}, ready ${seconds(r.readyMs)} after launch, total ${seconds(r.totalMs)}`
+        ? `download ${r.fetchMs > 0 ? seconds(r.fetchMs) : 'cached'}, ready ${seconds(r.readyMs)} after launch, total ${seconds(r.totalMs)}`
         : `answered in ${seconds(r.totalMs)}`;
     say(`${r.component}: ${r.state}${pid} at ${r.address} (${timing}${rss}) - ${r.detail}`);
   }

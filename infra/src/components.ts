@@ -3,12 +3,13 @@ import { type Env, envHeap, envList, envPort, envSeconds, envString } from './en
 import type { Instance } from './instance';
 import { KAFKA_VERSION, kafkaInstance, type KafkaSpec } from './kafka';
 import { cacheDir, instanceDir } from './paths';
-import { type Probe, probeCassandra, probeKafka } from './readiness';
+import { type Probe, probeCassandra, probeKafka, probeRedis } from './readiness';
+import { redisInstance, type RedisSpec } from './redis';
 
-export type ComponentName = 'kafka' | 'cassandra';
+export type ComponentName = 'kafka' | 'cassandra' | 'redis';
 
-/** Start order: Kafka, then Cassandra, one JVM after the other. */
-export const COMPONENTS: readonly ComponentName[] = ['kafka', 'cassandra'];
+/** Start order: Kafka, then Cassandra (one JVM after the other), then Redis. */
+export const COMPONENTS: readonly ComponentName[] = ['kafka', 'cassandra', 'redis'];
 
 export function isComponentName(value: string): value is ComponentName {
   return (COMPONENTS as readonly string[]).includes(value);
@@ -47,9 +48,51 @@ export function cassandraSpecFromEnv(env: Env = process.env): CassandraSpec {
   };
 }
 
-/** The instance we run for a component (whatever the GANTRY_*_BROKERS/CONTACT_POINTS overrides say). */
+/** The default Redis (`redis`, no persistence), from the environment. */
+export function redisSpecFromEnv(env: Env = process.env): RedisSpec {
+  return {
+    name: 'redis',
+    host: '127.0.0.1',
+    port: envPort(env, 'GANTRY_REDIS_PORT', 6379),
+    readyTimeoutMs: envSeconds(env, 'GANTRY_REDIS_READY_TIMEOUT', 30),
+    dir: instanceDir('redis', env),
+    cacheDir: cacheDir(env),
+  };
+}
+
+/** The instance we run for a component (whatever the GANTRY_KAFKA_BROKERS/..._URL overrides say). */
 export function managedInstance(component: ComponentName, env: Env = process.env): Instance {
-  return component === 'kafka' ? kafkaInstance(kafkaSpecFromEnv(env)) : cassandraInstance(cassandraSpecFromEnv(env));
+  switch (component) {
+    case 'kafka':
+      return kafkaInstance(kafkaSpecFromEnv(env));
+    case 'cassandra':
+      return cassandraInstance(cassandraSpecFromEnv(env));
+    case 'redis':
+      return redisInstance(redisSpecFromEnv(env));
+  }
+}
+
+/** GANTRY_REDIS_URL, checked: `redis://` or `rediss://`, with a host. */
+export function redisUrlFromEnv(env: Env = process.env): string | undefined {
+  const value = env.GANTRY_REDIS_URL?.trim();
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`GANTRY_REDIS_URL must be a URL such as redis://127.0.0.1:6379, got "${value}"`);
+  }
+  if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
+    throw new Error(`GANTRY_REDIS_URL must be a redis:// or rediss:// URL with a host, got "${value}"`);
+  }
+  return value;
+}
+
+/** The URL with its password masked, for messages. */
+export function displayUrl(value: string): string {
+  const url = new URL(value);
+  if (url.password) url.password = '***';
+  return url.toString().replace(/\/$/, '');
 }
 
 /** A cluster named by the environment: we never start or stop it, only check that it answers. */
@@ -65,9 +108,21 @@ export type Target =
   | { readonly kind: 'managed'; readonly component: ComponentName; readonly instance: Instance }
   | ({ readonly kind: 'external' } & ExternalTarget);
 
-/** What `up` works on for a component: GANTRY_KAFKA_BROKERS / GANTRY_CASSANDRA_CONTACT_POINTS win. */
+/** What `up` works on: GANTRY_KAFKA_BROKERS / GANTRY_CASSANDRA_CONTACT_POINTS / GANTRY_REDIS_URL win. */
 export function target(component: ComponentName, env: Env = process.env): Target {
-  if (component === 'kafka') {
+  if (component === 'redis') {
+    const url = redisUrlFromEnv(env);
+    if (url) {
+      return {
+        kind: 'external',
+        component,
+        variable: 'GANTRY_REDIS_URL',
+        addresses: [displayUrl(url)],
+        readyTimeoutMs: envSeconds(env, 'GANTRY_REDIS_READY_TIMEOUT', 30),
+        probe: (timeoutMs) => probeRedis(url, timeoutMs),
+      };
+    }
+  } else if (component === 'kafka') {
     const brokers = envList(env, 'GANTRY_KAFKA_BROKERS');
     if (brokers) {
       return {

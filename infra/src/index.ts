@@ -1,4 +1,11 @@
-import { COMPONENTS, type ComponentName, cassandraSpecFromEnv, managedInstance, target } from './components';
+import {
+  COMPONENTS,
+  type ComponentName,
+  cassandraSpecFromEnv,
+  managedInstance,
+  redisUrlFromEnv,
+  target,
+} from './components';
 import { type Env, envList, envString } from './env';
 import { down, up, type UpResult } from './lifecycle';
 import { waitUntilReady } from './readiness';
@@ -11,9 +18,11 @@ export {
   target,
   kafkaSpecFromEnv,
   cassandraSpecFromEnv,
+  redisSpecFromEnv,
 } from './components';
 export { kafkaInstance, type KafkaSpec } from './kafka';
 export { cassandraInstance, type CassandraSpec } from './cassandra';
+export { redisInstance, type RedisSpec } from './redis';
 export type { Instance } from './instance';
 export { up, down, status, logTails, type UpResult, type InstanceStatus } from './lifecycle';
 
@@ -21,6 +30,8 @@ export interface InfraEndpoints {
   kafkaBrokers: string[];
   cassandraContactPoints: string[];
   cassandraLocalDc: string;
+  /** `redis://host:port` (GANTRY_REDIS_URL as given, credentials and database included). */
+  redisUrl: string;
 }
 
 /** How one component came up: `external` when the environment named the cluster. */
@@ -48,17 +59,19 @@ export function endpoints(env: Env = process.env): InfraEndpoints {
       managedInstance('cassandra', env).address,
     ],
     cassandraLocalDc: envString(env, 'GANTRY_CASSANDRA_LOCAL_DC', cassandraSpecFromEnv(env).dc),
+    redisUrl: redisUrlFromEnv(env) ?? `redis://${managedInstance('redis', env).address}`,
   };
 }
 
-/** Orders components as they start (Kafka, then Cassandra) and drops duplicates. */
+/** Orders components as they start (Kafka, Cassandra, Redis) and drops duplicates. */
 function ordered(components: readonly ComponentName[]): ComponentName[] {
   return COMPONENTS.filter((component) => components.includes(component));
 }
 
 /**
- * Makes each component ready, one after the other: an external cluster (GANTRY_KAFKA_BROKERS,
- * GANTRY_CASSANDRA_CONTACT_POINTS) is only checked; ours is reused if it answers, started otherwise.
+ * Makes each component ready, one after the other: an external one (GANTRY_KAFKA_BROKERS,
+ * GANTRY_CASSANDRA_CONTACT_POINTS, GANTRY_REDIS_URL) is only checked; ours is reused if it answers,
+ * started otherwise.
  * Throws an InfraUpError if a component does not become ready.
  */
 export async function ensureUp(
@@ -98,7 +111,7 @@ export async function ensureUp(
   return { started, endpoints: endpoints(), results };
 }
 
-/** Stops what has our pid file, Cassandra first; anything else (external, not ours) is left alone. */
+/** Stops what has our pid file, in reverse start order; anything else (external, not ours) is left alone. */
 export async function stop(components: ComponentName[]): Promise<void> {
   for (const component of ordered(components).reverse()) {
     await down(managedInstance(component));

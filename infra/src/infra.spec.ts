@@ -1,12 +1,16 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { isValidClusterId, newClusterId, parseProperties } from './cluster-id';
 import { cassandraJvmOptions, renderCassandraYaml, renderRackDc } from './cassandra-config';
-import { kafkaSpecFromEnv, target } from './components';
+import { COMPONENTS, kafkaSpecFromEnv, managedInstance, redisSpecFromEnv, target } from './components';
 import { envHeap, envPort } from './env';
 import { endpoints } from './index';
 import { renderServerProperties } from './kafka-config';
 import { renderPom } from './maven';
 import { cacheDir, infraDir, REPO_ROOT } from './paths';
+import { newestCached } from './redis';
+import { renderRedisConf } from './redis-config';
 
 describe('cluster ids', () => {
   it('are 22 characters of base64url, never starting with "-"', () => {
@@ -83,6 +87,27 @@ describe('config rendering', () => {
     );
   });
 
+  it('renders a loopback redis.conf without persistence that keeps its command line', () => {
+    const conf = renderRedisConf({
+      host: '127.0.0.1',
+      port: 6380,
+      dataDir: '/x/my "redis"/data',
+      logFile: '/x/redis/logs/redis.log',
+    });
+    const lines = conf.split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'bind 127.0.0.1',
+        'port 6380',
+        'save ""',
+        'appendonly no',
+        'set-proc-title no',
+        'dir "/x/my \\"redis\\"/data"',
+        'logfile "/x/redis/logs/redis.log"',
+      ]),
+    );
+  });
+
   it('renders a pom that only declares dependencies', () => {
     const pom = renderPom({
       key: 'kafka-3.9.1',
@@ -117,18 +142,71 @@ describe('environment', () => {
       GANTRY_KAFKA_BROKERS: 'k1:9092, k2:9092',
       GANTRY_CASSANDRA_CONTACT_POINTS: 'c1:9042',
       GANTRY_CASSANDRA_LOCAL_DC: 'eu',
+      GANTRY_REDIS_URL: 'redis://user:secret@r1:6380/2',
     };
     expect(endpoints(env)).toEqual({
       kafkaBrokers: ['k1:9092', 'k2:9092'],
       cassandraContactPoints: ['c1:9042'],
       cassandraLocalDc: 'eu',
+      redisUrl: 'redis://user:secret@r1:6380/2',
     });
     expect(target('kafka', env).kind).toBe('external');
     expect(target('cassandra', {}).kind).toBe('managed');
-    expect(endpoints({ GANTRY_KAFKA_PORT: '9192' })).toEqual({
+    expect(target('redis', {}).kind).toBe('managed');
+    expect(target('redis', env)).toMatchObject({
+      kind: 'external',
+      variable: 'GANTRY_REDIS_URL',
+      addresses: ['redis://user:***@r1:6380/2'], // what status prints: never the password
+    });
+    expect(endpoints({ GANTRY_KAFKA_PORT: '9192', GANTRY_REDIS_PORT: '6380' })).toEqual({
       kafkaBrokers: ['127.0.0.1:9192'],
       cassandraContactPoints: ['127.0.0.1:9042'],
       cassandraLocalDc: 'dc1',
+      redisUrl: 'redis://127.0.0.1:6380',
     });
+  });
+
+  it('rejects a GANTRY_REDIS_URL that is not a redis URL, naming the variable', () => {
+    expect(() => target('redis', { GANTRY_REDIS_URL: '127.0.0.1:6379' })).toThrow(/GANTRY_REDIS_URL must be/);
+    expect(() => target('redis', { GANTRY_REDIS_URL: 'http://r1:6379' })).toThrow(/GANTRY_REDIS_URL must be/);
+    expect(() => target('redis', { GANTRY_REDIS_PORT: '0' })).toThrow(/GANTRY_REDIS_PORT must be a TCP port/);
+  });
+});
+
+describe('components', () => {
+  it('starts Kafka, then Cassandra, then Redis', () => {
+    expect(COMPONENTS).toEqual(['kafka', 'cassandra', 'redis']);
+  });
+
+  it('runs Redis on 127.0.0.1 from the environment, marked by its config path', () => {
+    const env = { GANTRY_REDIS_PORT: '6380', GANTRY_INFRA_DIR: '/tmp/i', GANTRY_CACHE_DIR: '/tmp/c' };
+    expect(redisSpecFromEnv(env)).toMatchObject({
+      name: 'redis',
+      host: '127.0.0.1',
+      port: 6380,
+      dir: path.resolve('/tmp/i/redis'),
+      cacheDir: path.resolve('/tmp/c'),
+    });
+    const redis = managedInstance('redis', env);
+    expect(redis).toMatchObject({
+      kind: 'redis',
+      address: '127.0.0.1:6380',
+      binds: [{ host: '127.0.0.1', port: 6380 }],
+      marker: path.resolve('/tmp/i/redis/redis.conf'),
+      mainLog: path.resolve('/tmp/i/redis/logs/redis.log'),
+    });
+  });
+
+  it('starts the newest Redis already extracted, without asking apt', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-redis-cache-'));
+    try {
+      expect(newestCached(root)).toBeUndefined();
+      for (const version of ['7.0.9', '7.0.15', '7.2.0']) fs.mkdirSync(path.join(root, version));
+      for (const version of ['7.0.9', '7.0.15']) fs.writeFileSync(path.join(root, version, '.complete'), '{}');
+      expect(newestCached(root)).toBe('7.0.15'); // 7.2.0 is half-extracted: no marker
+      expect(newestCached(path.join(root, 'missing'))).toBeUndefined();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -7,7 +7,7 @@ export interface HostPort {
   readonly port: number;
 }
 
-export type InstanceKind = 'kafka' | 'cassandra';
+export type InstanceKind = 'kafka' | 'cassandra' | 'redis';
 
 /** Progress messages for a human (the CLI prints them; Jest's setup may). */
 export type Log = (msg: string) => void;
@@ -15,13 +15,13 @@ export type Log = (msg: string) => void;
 /** What `prepare` did besides writing configs, for timing reports. */
 export interface Prepared {
   readonly launch: LaunchCommand;
-  /** Time spent fetching jars; 0 when the cache was reused. */
+  /** Time spent downloading (jars, packages); 0 when the cache was reused. */
   readonly fetchMs: number;
 }
 
 /**
  * One server process we can run: built from a spec (name, ports, directories, data centre), so a
- * second Kafka cluster or a second Cassandra node is just another instance with other values.
+ * second Kafka cluster, Cassandra node or Redis is just another instance with other values.
  */
 export interface Instance {
   /** Unique per machine: also the name of its directory under the infra dir. */
@@ -34,10 +34,17 @@ export interface Instance {
   readonly address: string;
   /** Every TCP address the process binds, the client address first. */
   readonly binds: readonly HostPort[];
+  /**
+   * An argument only our process of this instance has on its command line (a JVM property naming the
+   * directory, Redis's config path), so a recycled PID is never taken for ours.
+   */
+  readonly marker: string;
   readonly readyTimeoutMs: number;
+  /** Pause between readiness probes (default 500 ms); a server that starts in milliseconds asks for less. */
+  readonly probeIntervalMs?: number;
   /** The server's own log, which `logs` prints and failures quote. */
   readonly mainLog: string;
-  /** Fetches jars (cached), writes configs, initialises storage; returns the command to run. */
+  /** Fetches jars or packages (cached), writes configs, initialises storage; returns the command to run. */
   prepare(log: Log): Promise<Prepared>;
   /** One readiness attempt against `address`. */
   readonly probe: Probe;

@@ -149,6 +149,7 @@ export function kafkaInstance(spec: KafkaSpec): Instance {
       { host, port: spec.port },
       { host, port: spec.controllerPort },
     ],
+    marker: markerArg(dir),
     readyTimeoutMs: spec.readyTimeoutMs ?? 120_000,
     mainLog: path.join(logsDir, 'server.log'),
     prepare,

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Instance, Log } from './instance';
-import { markerArg, pidFileOf, stdoutLogOf } from './instance';
+import { pidFileOf, stdoutLogOf } from './instance';
 import { withLock } from './lock';
 import { formatLogTails } from './log-tail';
 import { isPortOpen } from './net';
@@ -25,7 +25,7 @@ export interface UpResult {
   readonly state: UpState;
   readonly address: string;
   readonly pid?: number;
-  /** Jar download time (0 when the cache was used). */
+  /** Download time, jars or packages (0 when the cache was used). */
   readonly fetchMs: number;
   /** From launch (or from the first probe, when reused) to the first successful probe. */
   readonly readyMs: number;
@@ -58,13 +58,13 @@ export function logTails(instance: Instance, lines = 60): string {
 
 /**
  * The PID in our pid file if that process is alive and really is this instance (its command line
- * carries our marker: a PID reused by an unrelated process is not ours).
+ * carries the instance's marker: a PID reused by an unrelated process is not ours).
  */
 export function ourPid(instance: Instance): number | undefined {
   const pid = readPidFile(pidFileOf(instance));
   if (pid === undefined || !isAlive(pid)) return undefined;
   const argv = commandLine(pid);
-  return argv === undefined || argv.includes(markerArg(instance.dir)) ? pid : undefined;
+  return argv === undefined || argv.includes(instance.marker) ? pid : undefined;
 }
 
 async function busyBinds(instance: Instance): Promise<string[]> {
@@ -85,6 +85,7 @@ async function upLocked(instance: Instance, log: Log, started: number): Promise<
     try {
       const { detail, ms } = await waitUntilReady(instance.probe, {
         timeoutMs: instance.readyTimeoutMs,
+        intervalMs: instance.probeIntervalMs,
         stillRunning: () => isAlive(running),
         what,
       });
@@ -129,6 +130,7 @@ async function upLocked(instance: Instance, log: Log, started: number): Promise<
   try {
     const { detail } = await waitUntilReady(instance.probe, {
       timeoutMs: instance.readyTimeoutMs,
+      intervalMs: instance.probeIntervalMs,
       stillRunning: () => isAlive(pid),
       what,
     });

@@ -1,4 +1,5 @@
 import { Client } from 'cassandra-driver';
+import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -68,6 +69,42 @@ export async function probeCassandra(
     return `release ${String(row.get('release_version'))}, data centre ${String(row.get('data_center'))}`;
   } finally {
     await client.shutdown().catch(() => undefined);
+  }
+}
+
+/**
+ * Redis is ready when PING answers PONG (ioredis's ready check has waited out any dataset loading first). `url`
+ * is `redis://[user:password@]host:port[/db]` (or `rediss://`).
+ */
+export async function probeRedis(url: string, timeoutMs = 5_000): Promise<string> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: Math.min(timeoutMs, 3_000),
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
+  // ioredis rejects connect() with a bare "Connection is closed"; the event says why (refused, WRONGPASS...).
+  let cause: Error | undefined;
+  redis.on('error', (error: Error) => (cause = error));
+  try {
+    return await withTimeout(
+      (async () => {
+        await redis.connect().catch((error: Error) => {
+          throw cause ?? error;
+        });
+        const pong: string = await redis.ping();
+        if (pong !== 'PONG') throw new Error(`PING answered ${pong}`);
+        const version = /^redis_version:(\S+)/m.exec(await redis.info('server'))?.[1] ?? '?';
+        return `redis ${version}, PING answered PONG`;
+      })(),
+      timeoutMs,
+      'Redis PING',
+    );
+  } finally {
+    // Once the connection has failed ('end'), disconnect() would only arm a 2 s timer that holds the event loop.
+    if (redis.status !== 'end') redis.disconnect();
   }
 }
 

@@ -1,8 +1,9 @@
 import { Client } from 'cassandra-driver';
+import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
-import { cassandraContactPoints, cassandraLocalDc, kafkaBrokers, uniqueName } from '../support/infra-env';
+import { cassandraContactPoints, cassandraLocalDc, kafkaBrokers, redisUrl, uniqueName } from '../support/infra-env';
 
-describe('infra: the Kafka and Cassandra the global setup provides', () => {
+describe('infra: the Kafka, Cassandra and Redis the global setup provides', () => {
   it('Kafka answers cluster metadata, and creates and describes a topic', async () => {
     const kafka = new Kafka({ brokers: kafkaBrokers(), clientId: 'gantry-infra-test', logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
@@ -32,6 +33,23 @@ describe('infra: the Kafka and Cassandra the global setup provides', () => {
       expect(row.get('data_center')).toBe(cassandraLocalDc());
     } finally {
       await client.shutdown();
+    }
+  });
+
+  it('Redis answers PING, a 7.x server, and expires keys', async () => {
+    const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+    const key = uniqueName('infra_key');
+    try {
+      expect(await redis.ping()).toBe('PONG');
+      expect(await redis.info('server')).toMatch(/^redis_version:7\./m);
+      expect(await redis.set(key, 'v', 'EX', 30)).toBe('OK');
+      expect(await redis.get(key)).toBe('v');
+      const ttl = await redis.ttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(30);
+      await redis.del(key);
+    } finally {
+      await redis.quit();
     }
   });
 

@@ -1,6 +1,7 @@
 /**
- * Jest global setup of the integration project: makes Kafka and Cassandra ready (reusing running
- * ones, starting the rest from the cached jars) and hands their addresses to the test workers.
+ * Jest global setup of the integration project: makes Kafka, Cassandra and Redis ready (reusing
+ * running ones, starting the rest from the cached jars and packages) and hands their addresses to the
+ * test workers.
  * Readiness failing throws, so the run fails: nothing is skipped.
  */
 import { COMPONENTS, type ComponentName, ensureUp, InfraUpError, isComponentName, stop } from '../../infra/src';
@@ -11,7 +12,7 @@ declare global {
   var __GANTRY_INFRA_STARTED__: ComponentName[] | undefined;
 }
 
-/** GANTRY_TEST_INFRA=kafka,cassandra narrows what is provisioned (default: both). */
+/** GANTRY_TEST_INFRA=kafka,cassandra,redis narrows what is provisioned (default: all of them). */
 function requestedComponents(): ComponentName[] {
   const names = envList(process.env, 'GANTRY_TEST_INFRA');
   if (!names) return [...COMPONENTS];
@@ -41,6 +42,7 @@ export default async function globalSetup(): Promise<void> {
       process.env.GANTRY_CASSANDRA_CONTACT_POINTS = endpoints.cassandraContactPoints.join(',');
       process.env.GANTRY_CASSANDRA_LOCAL_DC = endpoints.cassandraLocalDc;
     }
+    if (components.includes('redis')) process.env.GANTRY_REDIS_URL = endpoints.redisUrl;
   } catch (error) {
     // Jest skips the global teardown when the setup throws: stop here what this run had started.
     if (error instanceof InfraUpError && error.started.length > 0 && !envFlag(process.env, 'GANTRY_KEEP_INFRA')) {

@@ -1,5 +1,5 @@
 /**
- * What integration tests use to reach Kafka and Cassandra. The Jest global setup sets these variables;
+ * What integration tests use to reach Kafka, Cassandra and Redis. The Jest global setup sets these variables;
  * a test that needs one that is unset FAILS with a clear message instead of skipping.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,7 +9,7 @@ function required(name: string): string {
   if (!value) {
     throw new Error(
       `${name} is not set. Integration tests get it from Jest's global setup (test/setup/global-setup.ts), ` +
-        `which starts Kafka and Cassandra: run them with \`npx jest --selectProjects integration\` ` +
+        `which starts Kafka, Cassandra and Redis: run them with \`npx jest --selectProjects integration\` ` +
         `(and check GANTRY_TEST_INFRA), or set ${name} to a running cluster.`,
     );
   }
@@ -38,6 +38,11 @@ export function cassandraContactPoints(): string[] {
 /** The driver's local data centre, e.g. 'dc1'. */
 export function cassandraLocalDc(): string {
   return required('GANTRY_CASSANDRA_LOCAL_DC');
+}
+
+/** The Redis to use, e.g. 'redis://127.0.0.1:6379' (credentials and database included when given). */
+export function redisUrl(): string {
+  return required('GANTRY_REDIS_URL');
 }
 
 const MAX_NAME = 48; // Cassandra's limit for keyspace and table names
