@@ -22,3 +22,7 @@ export {
   DEFAULT_DATA_PLANE_CLUSTER,
   type CassandraDataPlaneRegistryOptions,
 } from './data-planes/cassandra-data-plane-registry';
+export type { LeaseStore } from './leases/lease-store';
+export { MemoryLeaseStore } from './leases/memory-lease-store';
+export { CassandraLeaseStore } from './leases/cassandra-lease-store';
+export { LeaderElector, type LeaderElectorOptions } from './leases/leader-elector';
