@@ -8,6 +8,8 @@ export interface EventMeta {
   source: EventSource;
   origin_region: string;
   request_id?: string | null;
+  /** Audit text of non-interactive writers, e.g. `consul index 42`. */
+  reason?: string | null;
   idempotency_key?: string | null;
   /** Defaults to a random uuid. */
   id?: string;
@@ -26,6 +28,7 @@ function envelope(meta: EventMeta): Omit<ConfigEvent, 'type' | 'changes'> {
     origin_region: meta.origin_region,
     timestamp: meta.timestamp ?? Date.now(),
   };
+  if (meta.reason !== undefined) event.reason = meta.reason;
   if (meta.idempotency_key !== undefined) event.idempotency_key = meta.idempotency_key;
   return event;
 }

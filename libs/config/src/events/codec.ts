@@ -70,6 +70,9 @@ export function decodeEvent(data: string | Uint8Array): ConfigEvent {
   if (typeof e.actor !== 'string') fail('config event: actor must be a string');
   if (e.request_id !== null && typeof e.request_id !== 'string')
     fail('config event: request_id must be a string or null');
+  if (e.reason !== undefined && e.reason !== null && typeof e.reason !== 'string') {
+    fail('config event: reason must be a string or null');
+  }
   if (typeof e.origin_region !== 'string') fail('config event: origin_region must be a string');
   if (typeof e.timestamp !== 'number' || !Number.isFinite(e.timestamp))
     fail('config event: timestamp must be a number');

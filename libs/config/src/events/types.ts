@@ -43,6 +43,8 @@ export interface ConfigEvent {
   actor: string;
   request_id: string | null;
   source: EventSource;
+  /** Why a non-interactive writer (discovery) made the change, for the audit log; absent on admin writes. */
+  reason?: string | null;
   origin_region: string;
   /** Milliseconds since the epoch. */
   timestamp: number;

@@ -1,0 +1,12 @@
+export * from './desired';
+export * from './errors';
+export { joinReasons } from './event';
+export * from './options';
+export { isOwnedBy } from './ownership';
+export * from './reconciler';
+export * from './report';
+export type { RetryOptions } from './retry-delay';
+export * from './source';
+export * from './status';
+export * from './timers';
+export { checkUpstreamDefaults } from './upstream-defaults';
