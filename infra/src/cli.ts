@@ -1,16 +1,17 @@
 /**
- * npm run infra -- up|down|status|logs [kafka|cassandra|redis] [--lines N]
+ * npm run infra -- up|down|status|logs [kafka|cassandra|redis|consul|k8s] [--lines N]
  *
- * Runs Apache Kafka (KRaft) and Apache Cassandra on 127.0.0.1 from jars cached out of Maven Central, and
- * Redis from Debian's package, cached the same way.
+ * Runs Apache Kafka (KRaft) and Apache Cassandra on 127.0.0.1 from jars cached out of Maven Central,
+ * Redis from Debian's package, cached the same way, and a Consul dev agent built once from the Go module proxy.
+ * Kubernetes (k8s) is a kube-apiserver built once from the Go module proxy on Debian's etcd.
  */
 import { COMPONENTS, type ComponentName, isComponentName, managedInstance, target } from './components';
 import { ensureUp } from './index';
 import { down, logTails, status } from './lifecycle';
 import { formatBytes, rssBytes } from './process';
 
-const USAGE = `usage: npm run infra -- <up|down|status|logs> [kafka|cassandra|redis] [--lines N]
-  up      start what is not running (Kafka, then Cassandra, then Redis) and wait until it answers
+const USAGE = `usage: npm run infra -- <up|down|status|logs> [${COMPONENTS.join('|')}] [--lines N]
+  up      start what is not running (${COMPONENTS.join(', then ')}) and wait until it answers
   down    stop the processes this tool started (by recorded PID)
   status  state, PID, address and RSS of each component
   logs    the tail of each component's log (default 60 lines)`;
@@ -44,7 +45,7 @@ async function cmdUp(components: ComponentName[]): Promise<void> {
     const pid = r.pid !== undefined ? ` pid ${r.pid}` : '';
     const timing =
       r.state === 'started'
-        ? `download ${r.fetchMs > 0 ? seconds(r.fetchMs) : 'cached'}, ready ${seconds(r.readyMs)} after launch, total ${seconds(r.totalMs)}`
+        ? `download/build ${r.fetchMs > 0 ? seconds(r.fetchMs) : 'cached'}, ready ${seconds(r.readyMs)} after launch, total ${seconds(r.totalMs)}`
         : `answered in ${seconds(r.totalMs)}`;
     say(`${r.component}: ${r.state}${pid} at ${r.address} (${timing}${rss}) - ${r.detail}`);
   }
@@ -76,23 +77,26 @@ async function cmdStatus(components: ComponentName[]): Promise<void> {
       say(`${component.padEnd(10)} external (${t.variable}=${t.addresses.join(',')}): ${state}`);
       continue;
     }
-    const s = await status(t.instance);
-    const words: Record<typeof s.health, string> = {
-      ready: 'running, ready',
-      starting: 'running, NOT ready',
-      'not-ours': 'not ours, ready',
-      'port-busy': 'not ours, port busy, NOT ready',
-      stopped: 'stopped',
-    };
-    const columns = [
-      component.padEnd(10),
-      words[s.health].padEnd(20),
-      `pid ${s.pid ?? '-'}`.padEnd(12),
-      s.address.padEnd(16),
-      `RSS ${formatBytes(s.rssBytes)}`.padEnd(14),
-      s.detail ?? '',
-    ];
-    say(columns.join(' ').trimEnd());
+    // A component's own processes first (kube-apiserver's etcd), then the component.
+    for (const instance of [...(t.instance.dependsOn ?? []), t.instance]) {
+      const s = await status(instance);
+      const words: Record<typeof s.health, string> = {
+        ready: 'running, ready',
+        starting: 'running, NOT ready',
+        'not-ours': 'not ours, ready',
+        'port-busy': 'not ours, port busy, NOT ready',
+        stopped: 'stopped',
+      };
+      const columns = [
+        (instance === t.instance ? component : instance.name).padEnd(10),
+        words[s.health].padEnd(20),
+        `pid ${s.pid ?? '-'}`.padEnd(12),
+        s.address.padEnd(16),
+        `RSS ${formatBytes(s.rssBytes)}`.padEnd(14),
+        s.detail ?? '',
+      ];
+      say(columns.join(' ').trimEnd());
+    }
   }
 }
 

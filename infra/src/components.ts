@@ -5,11 +5,15 @@ import { KAFKA_VERSION, kafkaInstance, type KafkaSpec } from './kafka';
 import { cacheDir, instanceDir } from './paths';
 import { type Probe, probeCassandra, probeKafka, probeRedis } from './readiness';
 import { redisInstance, type RedisSpec } from './redis';
+import { consulInstance } from './consul';
+import { consulExternalTarget, consulSpecFromEnv } from './consul-component';
+import { kubernetesInstance } from './k8s';
+import { k8sExternalTarget, k8sSpecFromEnv } from './k8s-component';
 
-export type ComponentName = 'kafka' | 'cassandra' | 'redis';
+export type ComponentName = 'kafka' | 'cassandra' | 'redis' | 'consul' | 'k8s';
 
-/** Start order: Kafka, then Cassandra (one JVM after the other), then Redis. */
-export const COMPONENTS: readonly ComponentName[] = ['kafka', 'cassandra', 'redis'];
+/** Start order: Kafka, then Cassandra (one JVM after the other), then Redis, then Consul, then Kubernetes. */
+export const COMPONENTS: readonly ComponentName[] = ['kafka', 'cassandra', 'redis', 'consul', 'k8s'];
 
 export function isComponentName(value: string): value is ComponentName {
   return (COMPONENTS as readonly string[]).includes(value);
@@ -69,6 +73,10 @@ export function managedInstance(component: ComponentName, env: Env = process.env
       return cassandraInstance(cassandraSpecFromEnv(env));
     case 'redis':
       return redisInstance(redisSpecFromEnv(env));
+    case 'consul':
+      return consulInstance(consulSpecFromEnv(env));
+    case 'k8s':
+      return kubernetesInstance(k8sSpecFromEnv(env));
   }
 }
 
@@ -110,7 +118,13 @@ export type Target =
 
 /** What `up` works on: GANTRY_KAFKA_BROKERS / GANTRY_CASSANDRA_CONTACT_POINTS / GANTRY_REDIS_URL win. */
 export function target(component: ComponentName, env: Env = process.env): Target {
-  if (component === 'redis') {
+  if (component === 'consul') {
+    const external = consulExternalTarget(env);
+    if (external) return { kind: 'external', ...external };
+  } else if (component === 'k8s') {
+    const external = k8sExternalTarget(env);
+    if (external) return { kind: 'external', ...external };
+  } else if (component === 'redis') {
     const url = redisUrlFromEnv(env);
     if (url) {
       return {

@@ -6,6 +6,8 @@ import {
   redisUrlFromEnv,
   target,
 } from './components';
+import { consulUrlFromEnv } from './consul-component';
+import { kubeconfigEndpoint } from './k8s-component';
 import { type Env, envList, envString } from './env';
 import { down, up, type UpResult } from './lifecycle';
 import { waitUntilReady } from './readiness';
@@ -23,6 +25,13 @@ export {
 export { kafkaInstance, type KafkaSpec } from './kafka';
 export { cassandraInstance, type CassandraSpec } from './cassandra';
 export { redisInstance, type RedisSpec } from './redis';
+export { consulInstance, type ConsulSpec } from './consul';
+export { consulSpecFromEnv } from './consul-component';
+export { kubernetesInstance, type KubernetesSpec } from './k8s';
+export { etcdInstance, type EtcdSpec } from './etcd';
+export { k8sSpecFromEnv, kubeconfigEndpoint } from './k8s-component';
+export { loadKubeconfig, type KubeAccess } from './kubeconfig';
+export { kubeRequest, type KubeResponse } from './kube-http';
 export type { Instance } from './instance';
 export { up, down, status, logTails, type UpResult, type InstanceStatus } from './lifecycle';
 
@@ -32,6 +41,10 @@ export interface InfraEndpoints {
   cassandraLocalDc: string;
   /** `redis://host:port` (GANTRY_REDIS_URL as given, credentials and database included). */
   redisUrl: string;
+  /** `http://host:port` (CONSUL_HTTP_ADDR, with `http://` added when it names only host:port). */
+  consulAddress: string;
+  /** The kubeconfig file (KUBECONFIG, or the one `up` writes for our kube-apiserver: server, CA, admin token). */
+  kubeconfig: string;
 }
 
 /** How one component came up: `external` when the environment named the cluster. */
@@ -60,6 +73,8 @@ export function endpoints(env: Env = process.env): InfraEndpoints {
     ],
     cassandraLocalDc: envString(env, 'GANTRY_CASSANDRA_LOCAL_DC', cassandraSpecFromEnv(env).dc),
     redisUrl: redisUrlFromEnv(env) ?? `redis://${managedInstance('redis', env).address}`,
+    consulAddress: consulUrlFromEnv(env) ?? `http://${managedInstance('consul', env).address}`,
+    kubeconfig: kubeconfigEndpoint(env),
   };
 }
 

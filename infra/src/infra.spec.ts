@@ -143,12 +143,16 @@ describe('environment', () => {
       GANTRY_CASSANDRA_CONTACT_POINTS: 'c1:9042',
       GANTRY_CASSANDRA_LOCAL_DC: 'eu',
       GANTRY_REDIS_URL: 'redis://user:secret@r1:6380/2',
+      CONSUL_HTTP_ADDR: 'c1:8501',
+      KUBECONFIG: '/tmp/kube/config',
     };
     expect(endpoints(env)).toEqual({
       kafkaBrokers: ['k1:9092', 'k2:9092'],
       cassandraContactPoints: ['c1:9042'],
       cassandraLocalDc: 'eu',
       redisUrl: 'redis://user:secret@r1:6380/2',
+      consulAddress: 'http://c1:8501',
+      kubeconfig: path.resolve('/tmp/kube/config'),
     });
     expect(target('kafka', env).kind).toBe('external');
     expect(target('cassandra', {}).kind).toBe('managed');
@@ -163,6 +167,8 @@ describe('environment', () => {
       cassandraContactPoints: ['127.0.0.1:9042'],
       cassandraLocalDc: 'dc1',
       redisUrl: 'redis://127.0.0.1:6380',
+      consulAddress: 'http://127.0.0.1:8500',
+      kubeconfig: path.join(REPO_ROOT, '.infra', 'k8s', 'kubeconfig'),
     });
   });
 
@@ -174,8 +180,8 @@ describe('environment', () => {
 });
 
 describe('components', () => {
-  it('starts Kafka, then Cassandra, then Redis', () => {
-    expect(COMPONENTS).toEqual(['kafka', 'cassandra', 'redis']);
+  it('starts Kafka, then Cassandra, then Redis, then Consul, then Kubernetes', () => {
+    expect(COMPONENTS).toEqual(['kafka', 'cassandra', 'redis', 'consul', 'k8s']);
   });
 
   it('runs Redis on 127.0.0.1 from the environment, marked by its config path', () => {

@@ -7,7 +7,7 @@ export interface HostPort {
   readonly port: number;
 }
 
-export type InstanceKind = 'kafka' | 'cassandra' | 'redis';
+export type InstanceKind = 'kafka' | 'cassandra' | 'redis' | 'consul' | 'etcd' | 'k8s';
 
 /** Progress messages for a human (the CLI prints them; Jest's setup may). */
 export type Log = (msg: string) => void;
@@ -40,6 +40,10 @@ export interface Instance {
    */
   readonly marker: string;
   readonly readyTimeoutMs: number;
+  /** How long `prepare` may take (a build from source); a concurrent `up` waits that long for the instance lock. */
+  readonly prepareTimeoutMs?: number;
+  /** Instances `up` makes ready first and `down` stops after this one (kube-apiserver's etcd). */
+  readonly dependsOn?: readonly Instance[];
   /** Pause between readiness probes (default 500 ms); a server that starts in milliseconds asks for less. */
   readonly probeIntervalMs?: number;
   /** The server's own log, which `logs` prints and failures quote. */

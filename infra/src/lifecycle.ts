@@ -50,9 +50,11 @@ const errorMessage = (error: unknown): string => (error instanceof Error ? error
 
 /** The tail of the instance's logs, for error messages and `logs`. */
 export function logTails(instance: Instance, lines = 60): string {
+  const stdout = stdoutLogOf(instance);
   return formatLogTails([
+    ...(instance.dependsOn ?? []).map((dependency) => ({ file: dependency.mainLog, lines: Math.min(lines, 20) })),
     { file: instance.mainLog, lines },
-    { file: stdoutLogOf(instance), lines: Math.min(lines, 20) },
+    ...(instance.mainLog === stdout ? [] : [{ file: stdout, lines: Math.min(lines, 20) }]),
   ]);
 }
 
@@ -160,11 +162,32 @@ async function upLocked(instance: Instance, log: Log, started: number): Promise<
  */
 export function up(instance: Instance, log: Log): Promise<UpResult> {
   const started = Date.now();
-  return withLock(path.join(instance.dir, 'up.lock'), 30 * 60_000, () => upLocked(instance, log, started));
+  const lockMs = Math.max(30 * 60_000, (instance.prepareTimeoutMs ?? 0) + instance.readyTimeoutMs);
+  return withLock(path.join(instance.dir, 'up.lock'), lockMs, async () => {
+    const startedDependencies: Instance[] = [];
+    try {
+      for (const dependency of instance.dependsOn ?? []) {
+        if ((await up(dependency, log)).state === 'started') startedDependencies.unshift(dependency);
+      }
+      return await upLocked(instance, log, started);
+    } catch (error) {
+      for (const dependency of startedDependencies) await down(dependency, 15_000);
+      throw error;
+    }
+  });
 }
 
-/** Stops our process of this instance (by the recorded PID only) and removes the pid file. */
+/**
+ * Stops our process of this instance (by the recorded PID only) and removes the pid file, then its
+ * dependencies (last one first).
+ */
 export async function down(instance: Instance, graceMs = 60_000): Promise<StopOutcome | 'no-pid-file'> {
+  const outcome = await downOne(instance, graceMs);
+  for (const dependency of [...(instance.dependsOn ?? [])].reverse()) await down(dependency, graceMs);
+  return outcome;
+}
+
+async function downOne(instance: Instance, graceMs: number): Promise<StopOutcome | 'no-pid-file'> {
   const pidFile = pidFileOf(instance);
   if (readPidFile(pidFile) === undefined) {
     removeFile(pidFile);

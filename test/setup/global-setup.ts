@@ -43,6 +43,8 @@ export default async function globalSetup(): Promise<void> {
       process.env.GANTRY_CASSANDRA_LOCAL_DC = endpoints.cassandraLocalDc;
     }
     if (components.includes('redis')) process.env.GANTRY_REDIS_URL = endpoints.redisUrl;
+    if (components.includes('consul')) process.env.CONSUL_HTTP_ADDR = endpoints.consulAddress;
+    if (components.includes('k8s')) process.env.KUBECONFIG = endpoints.kubeconfig;
   } catch (error) {
     // Jest skips the global teardown when the setup throws: stop here what this run had started.
     if (error instanceof InfraUpError && error.started.length > 0 && !envFlag(process.env, 'GANTRY_KEEP_INFRA')) {

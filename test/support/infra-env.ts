@@ -45,6 +45,25 @@ export function redisUrl(): string {
   return required('GANTRY_REDIS_URL');
 }
 
+/** The Consul agent's HTTP API, e.g. 'http://127.0.0.1:8500' (CONSUL_HTTP_ADDR; `http://` added to a bare host:port). */
+export function consulAddress(): string {
+  const value = required('CONSUL_HTTP_ADDR');
+  return (/^https?:\/\//.test(value) ? value : `http://${value}`).replace(/\/+$/, '');
+}
+
+/** CONSUL_HTTP_TOKEN, for an agent with ACLs (the global setup's dev agent needs none). */
+export function consulToken(): string | undefined {
+  return process.env.CONSUL_HTTP_TOKEN?.trim() || undefined;
+}
+
+/**
+ * The kubeconfig of the Kubernetes API server to use (KUBECONFIG): ours (server, CA file, an admin token in
+ * system:masters) or an existing cluster's. Read it with `loadKubeconfig` from `@gantry/infra`.
+ */
+export function kubeconfigPath(): string {
+  return required('KUBECONFIG');
+}
+
 const MAX_NAME = 48; // Cassandra's limit for keyspace and table names
 let counter = 0;
 
