@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { ExternalTarget } from './components';
 import { type Env, envPort, envSeconds, envString } from './env';
 import { KUBERNETES_VERSION } from './k8s-build';
-import { kubeconfigPathOf, type KubernetesSpec } from './k8s';
+import { kubeconfigPathOf, usableKubeconfig, type KubernetesSpec } from './k8s';
 import { probeKubernetes } from './k8s-probe';
 import { kubeconfigFromEnv, KubeconfigError } from './kubeconfig';
 import { cacheDir, instanceDir } from './paths';
@@ -43,7 +43,10 @@ export function k8sSpecFromEnv(env: Env = process.env): KubernetesSpec {
 
 /** The kubeconfig clients use: KUBECONFIG if set, else the one `up` writes for our kube-apiserver. */
 export function kubeconfigEndpoint(env: Env = process.env): string {
-  return kubeconfigFromEnv(env) ?? kubeconfigPathOf(instanceDir('k8s', env));
+  return (
+    kubeconfigFromEnv(env) ??
+    usableKubeconfig(kubeconfigPathOf(instanceDir('k8s', env)), cacheDir(env), envPort(env, 'GANTRY_K8S_PORT', 6443))
+  );
 }
 
 /** The cluster KUBECONFIG names (its current context): only waited for, never started. */

@@ -34,6 +34,21 @@ export interface KubernetesSpec {
 /** Where the kubeconfig of the instance in `dir` is written (server, CA file, admin token). */
 export const kubeconfigPathOf = (dir: string): string => path.join(dir, 'kubeconfig');
 
+/**
+ * Where the checkout that started a kube-apiserver on `port` publishes its kubeconfig, in the cache every
+ * checkout of this machine shares: another checkout (a CI clone) finding the port taken reuses that server
+ * through it, as it reuses a Kafka or Cassandra it did not start.
+ */
+export const publishedKubeconfigPath = (cache: string, port: number): string =>
+  path.join(cache, 'k8s', 'running', `${port}.kubeconfig`);
+
+/** This checkout's kubeconfig when it has one, else the one published for the port (or this one's path). */
+export function usableKubeconfig(own: string, cache: string, port: number): string {
+  if (fs.existsSync(own)) return own;
+  const published = publishedKubeconfigPath(cache, port);
+  return fs.existsSync(published) ? published : own;
+}
+
 export interface KubeApiserverArgs {
   readonly host: string;
   readonly port: number;
@@ -105,6 +120,9 @@ export function kubernetesInstance(spec: KubernetesSpec): Instance {
       }),
       { mode: 0o600 },
     );
+    const published = publishedKubeconfigPath(spec.cacheDir ?? defaultCacheDir(), spec.port);
+    fs.mkdirSync(path.dirname(published), { recursive: true });
+    fs.copyFileSync(kubeconfig, published);
     const args = kubeApiserverArgs({
       host,
       port: spec.port,
@@ -128,6 +146,7 @@ export function kubernetesInstance(spec: KubernetesSpec): Instance {
     dependsOn: [etcd],
     mainLog: stdoutLog,
     prepare,
-    probe: (timeoutMs) => probeKubernetes(kubeconfig, timeoutMs),
+    probe: (timeoutMs) =>
+      probeKubernetes(usableKubeconfig(kubeconfig, spec.cacheDir ?? defaultCacheDir(), spec.port), timeoutMs),
   };
 }
