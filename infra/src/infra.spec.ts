@@ -162,7 +162,9 @@ describe('environment', () => {
       variable: 'GANTRY_REDIS_URL',
       addresses: ['redis://user:***@r1:6380/2'], // what status prints: never the password
     });
-    expect(endpoints({ GANTRY_KAFKA_PORT: '9192', GANTRY_REDIS_PORT: '6380' })).toEqual({
+    // A cache with no kube-apiserver published by another checkout: this checkout's own kubeconfig.
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-cache-'));
+    expect(endpoints({ GANTRY_KAFKA_PORT: '9192', GANTRY_REDIS_PORT: '6380', GANTRY_CACHE_DIR: cache })).toEqual({
       kafkaBrokers: ['127.0.0.1:9192'],
       cassandraContactPoints: ['127.0.0.1:9042'],
       cassandraLocalDc: 'dc1',
