@@ -10,3 +10,5 @@ export * from './source';
 export * from './status';
 export * from './timers';
 export { checkUpstreamDefaults } from './upstream-defaults';
+export * from './kubernetes';
+export * from './consul';
