@@ -30,7 +30,7 @@ export class GantryCluster {
   admin!: AdminClient;
   adminProcess!: AppProcess;
   readonly proxies: RunningProxy[] = [];
-  private readonly processes: AppProcess[] = [];
+  readonly processes: AppProcess[] = [];
 
   constructor(private readonly options: ClusterOptions = {}) {}
 
@@ -82,6 +82,24 @@ export class GantryCluster {
     await waitForHttp(process, `${proxy.statusUrl}/status/ready`, 90_000);
     this.proxies.push(proxy);
     return proxy;
+  }
+
+  /** Starts a discovery process (its status port serves `/health`, `/discovery/status` and `/metrics`). */
+  async startDiscovery(
+    env: Record<string, string>,
+    id = uniqueName('discovery'),
+  ): Promise<{ statusUrl: string; process: AppProcess }> {
+    const statusPort = await freePort();
+    const process = spawnApp('discovery', {
+      ...this.baseEnv(),
+      GANTRY_DISCOVERY_STATUS_LISTEN: `127.0.0.1:${statusPort}`,
+      GANTRY_NODE_ID: id,
+      ...env,
+    });
+    this.processes.push(process);
+    const statusUrl = `http://127.0.0.1:${statusPort}`;
+    await waitForHttp(process, `${statusUrl}/discovery/status`, 60_000);
+    return { statusUrl, process };
   }
 
   /** Resolves once every running replica has applied `version` (from `/status`). */
