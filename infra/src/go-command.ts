@@ -18,20 +18,35 @@ export interface GoRun {
   readonly deadline: number;
 }
 
+/** How one `go` command ended. */
+export interface GoExit {
+  readonly ok: boolean;
+  readonly timedOut: boolean;
+  readonly stdout: string;
+  /** stdout and stderr interleaved, as they came. */
+  readonly output: string;
+  /** Why it failed, in a few words (empty when it succeeded). */
+  readonly why: string;
+}
+
 /**
- * Runs `go <args>` asynchronously (so progress can be logged meanwhile) and resolves with its stdout. Rejects
- * with the end of its output when it fails, cannot start (no Go on PATH) or runs past the deadline.
+ * Spawns `go <args>` asynchronously (so progress can be logged meanwhile), appends its output to `logFile` and
+ * kills it at the deadline. Rejects only when it cannot start; a failing command resolves with `ok: false`.
  */
-export function runGo(run: GoRun): Promise<string> {
+export function spawnGo(run: GoRun & { readonly go?: string }): Promise<GoExit> {
   fs.appendFileSync(run.logFile, `\n$ go ${run.args.join(' ')}\n`);
   return new Promise((resolve, reject) => {
-    const child = spawn('go', [...run.args], { cwd: run.cwd, env: run.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(run.go ?? 'go', [...run.args], {
+      cwd: run.cwd,
+      env: run.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
-    let tail = '';
+    let output = '';
     let partial = '';
     const keep = (text: string) => {
       fs.appendFileSync(run.logFile, text);
-      tail = (tail + text).slice(-4_000);
+      output += text;
     };
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       stdout += text;
@@ -58,9 +73,20 @@ export function runGo(run: GoRun): Promise<string> {
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (code === 0) return resolve(stdout);
-      const why = timedOut ? 'ran out of time and was killed' : `failed (${signal ?? `exit ${code}`})`;
-      reject(new GoCommandError(`go ${run.args.join(' ')} ${why}; full output in ${run.logFile}:\n${tail.trim()}`));
+      const ok = code === 0;
+      const why = ok ? '' : timedOut ? 'ran out of time and was killed' : `failed (${signal ?? `exit ${code}`})`;
+      resolve({ ok, timedOut, stdout, output, why });
     });
   });
+}
+
+/**
+ * Runs `go <args>` and resolves with its stdout. Rejects with the end of its output when it fails, cannot start
+ * (no Go on PATH) or runs past the deadline.
+ */
+export async function runGo(run: GoRun): Promise<string> {
+  const exit = await spawnGo(run);
+  if (exit.ok) return exit.stdout;
+  const tail = exit.output.slice(-4_000).trim();
+  throw new GoCommandError(`go ${run.args.join(' ')} ${exit.why}; full output in ${run.logFile}:\n${tail}`);
 }

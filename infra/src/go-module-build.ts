@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import { spawnGo } from './go-command';
 import * as path from 'node:path';
 import { withLock } from './lock';
 
@@ -126,44 +126,30 @@ interface StepOptions {
   readonly heartbeat: (elapsedMs: number, lines: number) => void;
 }
 
-/** Runs one `go` command asynchronously (the event loop keeps logging), output appended to `logFile`. */
-function goStep(options: StepOptions): Promise<{ ok: boolean; output: string }> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    fs.appendFileSync(options.logFile, `\n$ go ${options.args.join(' ')}\n`);
-    const child = spawn(options.go, [...options.args], {
+/** Runs one `go` command with a heartbeat; a failing or timed-out command resolves `ok: false` with its output. */
+async function goStep(options: StepOptions): Promise<{ ok: boolean; output: string }> {
+  const started = Date.now();
+  let lines = 0;
+  const beat = setInterval(() => options.heartbeat(Date.now() - started, lines), HEARTBEAT_MS);
+  try {
+    const exit = await spawnGo({
+      go: options.go,
+      args: options.args,
       cwd: options.cwd,
       env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      logFile: options.logFile,
+      deadline: started + options.timeoutMs,
+      onLine: () => void lines++,
     });
-    let output = '';
-    let lines = 0;
-    const collect = (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      output += text;
-      lines += text.split('\n').length - 1;
-      fs.appendFileSync(options.logFile, text);
+    return {
+      ok: exit.ok,
+      output: exit.timedOut ? `${exit.output}\nkilled after ${minutes(options.timeoutMs)}` : exit.output,
     };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    const beat = setInterval(() => options.heartbeat(Date.now() - started, lines), HEARTBEAT_MS);
-    const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
-    const finish = () => {
-      clearInterval(beat);
-      clearTimeout(killer);
-    };
-    child.once('error', (error) => {
-      finish();
-      reject(new GoBuildError(`could not run ${options.go}: ${error.message}`));
-    });
-    child.once('close', (code, signal) => {
-      finish();
-      if (signal === 'SIGKILL' && Date.now() - started >= options.timeoutMs) {
-        output += `\nkilled after ${minutes(options.timeoutMs)}`;
-      }
-      resolve({ ok: code === 0, output });
-    });
-  });
+  } catch (error) {
+    throw new GoBuildError(`could not run ${options.go}: ${(error as Error).message}`);
+  } finally {
+    clearInterval(beat);
+  }
 }
 
 const tail = (output: string, lines = 30): string => output.trimEnd().split('\n').slice(-lines).join('\n');
