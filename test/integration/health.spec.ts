@@ -4,7 +4,13 @@ import { startAdmin } from '../../apps/admin/src/admin.bootstrap';
 import { startDiscovery } from '../../apps/discovery/src/discovery.bootstrap';
 import { GatewayLifecycle } from '../../apps/proxy/src/gateway/gateway.lifecycle';
 import { startProxy } from '../../apps/proxy/src/proxy.bootstrap';
-import { cassandraContactPoints, cassandraLocalDc, kafkaBrokers, uniqueName } from '../support/infra-env';
+import {
+  cassandraContactPoints,
+  cassandraLocalDc,
+  consulAddress,
+  kafkaBrokers,
+  uniqueName,
+} from '../support/infra-env';
 
 interface HealthBody {
   status: string;
@@ -91,6 +97,40 @@ describe('GET /health of each app, against real Kafka and Cassandra', () => {
     expect(status).toBe(503);
     expect(body.error).toHaveProperty('cassandra');
     expect(body.info).toHaveProperty('kafka');
+  });
+
+  describe('discovery', () => {
+    afterEach(() => {
+      delete process.env.GANTRY_DISCOVERY_CONSUL;
+    });
+
+    /** The discovery module reads its sources from the environment when it is built. */
+    async function startDiscoveryWithConsul(address: string): Promise<INestApplication> {
+      process.env.GANTRY_DISCOVERY_CONSUL = address;
+      const app = await startDiscovery(clusterSettings(), { shutdownHooks: false });
+      apps.push(app);
+      return app;
+    }
+
+    it('reports each source of the leader synced', async () => {
+      const app = await startDiscoveryWithConsul(consulAddress());
+      // Up as a standby until it wins the lease, then up as the leader once Consul is synced.
+      const { status, body } = await settledHealth(
+        app,
+        (answer) => answer.status === 200 && (answer.body.info?.discovery as { role?: string }).role === 'leader',
+      );
+      expect(status).toBe(200);
+      expect(body.info?.discovery).toEqual({ status: 'up', role: 'leader', sources: { 'consul:dc1': 'synced' } });
+    });
+
+    it('answers 503 naming the source when its registry cannot be reached', async () => {
+      const app = await startDiscoveryWithConsul('http://127.0.0.1:1');
+      const { status, body } = await settledHealth(app, (answer) => answer.body.error?.discovery !== undefined);
+      expect(status).toBe(503);
+      expect(body.error?.discovery).toMatchObject({ status: 'down', role: 'leader' });
+      expect(body.error?.discovery.message).toMatch(/^consul:\S+ not (running|synced)/);
+      expect(body.info).toMatchObject({ kafka: { status: 'up' }, cassandra: { status: 'up' } });
+    });
   });
 
   it('serves Kong’s 404 on the gateway port while no route is configured', async () => {

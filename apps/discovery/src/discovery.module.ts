@@ -1,12 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { childLogger } from '@gantry/logging';
-import { CONFIG_PLANE, ConfigPlane, RuntimeModule, backendHealthModule } from '@gantry/runtime';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { ConfigPlane, RuntimeModule, backendHealthModule } from '@gantry/runtime';
 import type { Settings } from '@gantry/settings';
-import { CassandraLeaseStore, MemoryLeaseStore, type LeaseStore } from '@gantry/store';
 import { loadDiscoveryConfig } from './config/discovery-config';
-import { DiscoveryLifecycle } from './runner/discovery.lifecycle';
 import { DiscoveryRunner } from './runner/discovery-runner';
-import { buildSources } from './sources/build-sources';
+import { DiscoveryRunnerModule } from './runner/discovery-runner.module';
+import { discoveryHealth } from './status/discovery-health';
 import { DiscoveryMetrics } from './status/discovery-metrics';
 import { DiscoveryStatusController } from './status/discovery-status.controller';
 
@@ -19,50 +18,29 @@ export class DiscoveryModule {
   static forRoot(settings: Settings, plane?: ConfigPlane): DynamicModule {
     // Read (and checked) at start-up: a bad discovery config stops the process with a message naming the field.
     const config = loadDiscoveryConfig(process.env);
+    const runner = DiscoveryRunnerModule.forRoot(settings, config);
+    const health = backendHealthModule({
+      imports: [runner],
+      inject: [HealthIndicatorService, DiscoveryRunner],
+      checks: (indicators: HealthIndicatorService, discovery: DiscoveryRunner) => [
+        () => {
+          const { up, details } = discoveryHealth(discovery.state());
+          const session = indicators.check('discovery');
+          return up ? session.up(details) : session.down(details);
+        },
+      ],
+    });
     return {
       module: DiscoveryModule,
-      imports: [RuntimeModule.forRoot(settings, { plane }), backendHealthModule()],
+      imports: [RuntimeModule.forRoot(settings, { plane }), runner, health],
       controllers: [DiscoveryStatusController],
       providers: [
-        {
-          provide: DiscoveryRunner,
-          inject: [CONFIG_PLANE],
-          useFactory: (configPlane: ConfigPlane) => {
-            const logger = childLogger('discovery');
-            let leases: LeaseStore;
-            if (configPlane.cassandra) {
-              const store = new CassandraLeaseStore(configPlane.cassandra, settings.cassandra.keyspace);
-              leases = withSchema(store);
-            } else {
-              leases = new MemoryLeaseStore();
-            }
-            const sources = buildSources(config, logger);
-            return new DiscoveryRunner(configPlane, sources, config, leases, settings.nodeId, settings.region, logger);
-          },
-        },
         {
           provide: DiscoveryMetrics,
           inject: [DiscoveryRunner],
           useFactory: (r: DiscoveryRunner) => new DiscoveryMetrics(r),
         },
-        DiscoveryLifecycle,
       ],
     };
   }
-}
-
-/** The lease table is created on first use (the keyspace exists once the config plane has started). */
-function withSchema(store: CassandraLeaseStore): LeaseStore {
-  let ready: Promise<void> | undefined;
-  const schema = (): Promise<void> =>
-    (ready ??= store.ensureSchema().catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    }));
-  return {
-    tryAcquire: async (n, h, t) => (await schema(), store.tryAcquire(n, h, t)),
-    renew: async (n, h, t) => (await schema(), store.renew(n, h, t)),
-    release: async (n, h) => (await schema(), store.release(n, h)),
-    holder: async (n) => (await schema(), store.holder(n)),
-  };
 }
