@@ -1,7 +1,8 @@
 /**
  * The observability plugins through the Admin API and a real proxy replica (real Kafka and Cassandra):
  * prometheus on the status port's `/metrics`, http-log to a local collector (batching, retries, a hanging
- * collector), file-log to a temp file, opentelemetry to an OTLP receiver with W3C propagation, and
+ * collector), file-log to a temp file (with the config version that served each request, also sent as the
+ * `GANTRY_PROXY_CONFIG_VERSION_HEADER` response header), opentelemetry to an OTLP receiver with W3C propagation, and
  * correlation-id.
  */
 import { randomBytes } from 'node:crypto';
@@ -58,7 +59,7 @@ async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 10_000): P
 beforeAll(async () => {
   [upstream] = await startUpstreams('observability-up');
   admin = await cluster.startAdmin();
-  proxy = await cluster.startProxy();
+  proxy = await cluster.startProxy(undefined, { GANTRY_PROXY_CONFIG_VERSION_HEADER: 'X-Gantry-Config-Version' });
   await created('/consumers', { username: 'alice' });
   await created('/consumers/alice/key-auth', { key: 'alice-key' });
 });
@@ -472,8 +473,10 @@ describe('file-log', () => {
   it('appends one JSON line with Kong’s log record per request', async () => {
     await serviceWithRoute('filed');
     await created('/routes/filed/plugins', { name: 'file-log', config: { path } });
-    await cluster.converge();
-    expect((await get('/filed/one')).status).toBe(200);
+    const version = await cluster.converge();
+    const one = await get('/filed/one');
+    expect(one.status).toBe(200);
+    expect(one.headers['x-gantry-config-version']).toBe(String(version));
     expect((await get('/filed/two?x=y', { authorization: 'Basic c2VjcmV0' })).status).toBe(200);
 
     const lines = await eventually(async () => {
@@ -496,6 +499,8 @@ describe('file-log', () => {
       started_at: expect.any(Number),
       latencies: { kong: expect.any(Number), proxy: expect.any(Number), request: expect.any(Number) },
     });
+    // Nothing was written since: both requests were served under the version the proxy converged on.
+    expect(lines.map((r) => r.gantry)).toEqual([{ config_version: version }, { config_version: version }]);
   });
 });
 

@@ -100,6 +100,7 @@ describe('LogConfigReplica on Kafka and Cassandra', () => {
     const noSnapshots = {
       start: () => Promise.resolve(),
       latest: () => Promise.resolve(null),
+      atOrBefore: () => Promise.resolve(null),
       save: () => Promise.resolve(),
       close: () => Promise.resolve(),
     };

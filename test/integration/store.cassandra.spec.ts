@@ -65,14 +65,20 @@ describe('Cassandra store schema', () => {
       keyspace,
     ]);
     expect(tables.rows.map((row) => row.get('table_name') as string).sort()).toEqual([
+      'audit_changes',
+      'audit_events',
+      'audit_index',
+      'audit_index_buckets',
       'data_planes',
       'entities',
+      'entity_aliases',
       'events_by_bucket',
       'events_by_entity',
       'persister_progress',
       'snapshot_chunks',
       'snapshot_head',
       'snapshots',
+      'snapshots_by_bucket',
     ]);
   });
 });
@@ -125,8 +131,9 @@ describe('CassandraSnapshotStore', () => {
   it('keeps the newest `keep` snapshots, deleting older ones whole', async () => {
     const { store, keyspace } = await newStore({ keep: 2 });
     for (const version of [1, 2, 3, 4, 5]) await store.save(snapshot(version, 70_000)); // 2 chunks each
-    expect(await count(keyspace, 'snapshots')).toBe(2);
-    expect(await count(keyspace, 'snapshot_chunks')).toBe(4);
+    // Version 1 stays too: it is the checkpoint of versions 0..4999.
+    expect(await count(keyspace, 'snapshots')).toBe(3);
+    expect(await count(keyspace, 'snapshot_chunks')).toBe(6);
     expect((await store.latest())?.version).toBe(5);
   });
 

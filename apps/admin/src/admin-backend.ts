@@ -1,7 +1,8 @@
+import type { AuditQuery, TimeTravel } from '@gantry/audit';
 import type { ConfigReplica, ConfigWriter } from '@gantry/replica';
 import type { Settings } from '@gantry/settings';
 import type { DataPlaneRegistry } from '@gantry/store';
-import type { TargetHealthProvider } from './api/types';
+import type { AuditChainVerifier, TargetHealthProvider } from './api/types';
 
 /** What the Admin API reads from and writes through. The replica must be started (booted) already. */
 export interface AdminBackend {
@@ -10,6 +11,12 @@ export interface AdminBackend {
   readonly targetHealth?: TargetHealthProvider;
   /** Replica reports; a plane-backed admin gets the plane's through `DATA_PLANE_REGISTRY` instead. */
   readonly dataPlanes?: DataPlaneRegistry;
+  /** The audit hash chain (`GET /audit/verify`). */
+  readonly auditChain?: AuditChainVerifier;
+  /** The audit log (`GET /audit/events`). */
+  readonly audit?: AuditQuery;
+  /** Past configurations (`GET /config?at=`, `/config/diff`, `/config/rollback`). */
+  readonly timeTravel?: TimeTravel;
   /** Why the configuration cannot be served yet (answered as 503), or undefined/null when it can. */
   notReady?(): string | null | undefined;
   /** See `AdminApiOptions.catchUp`. */

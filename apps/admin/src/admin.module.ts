@@ -10,6 +10,7 @@ import {
   RequestMethod,
 } from '@nestjs/common';
 import { hostname } from 'node:os';
+import { timeTravelFor } from '@gantry/audit';
 import type { PluginSchemaRegistry } from '@gantry/config';
 import { childLogger } from '@gantry/logging';
 import { CONFIG_PLANE, ConfigPlane, DATA_PLANE_REGISTRY, RuntimeModule, backendHealthModule } from '@gantry/runtime';
@@ -18,6 +19,7 @@ import type { DataPlaneRegistry } from '@gantry/store';
 import { createAdminApi } from './api/admin-api';
 import { ADMIN_API, ADMIN_BACKEND, type AdminBackend, type AdminBackendFactory } from './admin-backend';
 import { AdminHttpMiddleware } from './admin-http.middleware';
+import { planeAudit } from './plane-audit';
 import { Authenticator } from './auth/authenticator';
 import { GANTRY_VERSION, KONG_COMPAT_VERSION } from './version';
 
@@ -36,10 +38,15 @@ export interface AdminModuleOptions {
 const CATCH_UP_TIMEOUT_MS = 2_000;
 
 /** The config plane's replica and writer; requests get a 503 until the plane has loaded the configuration. */
-function planeBackend(plane: ConfigPlane): AdminBackend {
+function planeBackend(plane: ConfigPlane, settings: Settings): AdminBackend {
+  const audit = planeAudit(plane, settings);
   return {
     replica: plane.replica,
     writer: plane.writer,
+    auditChain: plane.auditChain,
+    audit: audit.log,
+    timeTravel: timeTravelFor(plane, { logger: childLogger('time-travel') }),
+    close: () => audit.close(),
     notReady: () =>
       plane.phase === 'ready' ? undefined : (plane.lastStartError ?? `the config plane is ${plane.phase}`),
     // Read-your-writes across admin processes: fold up to the head the log reports now (one offsets request on
@@ -66,7 +73,7 @@ export class AdminModule implements NestModule {
     const factory = options.backend;
     const backend: Provider =
       factory === undefined
-        ? { provide: ADMIN_BACKEND, inject: [CONFIG_PLANE], useFactory: planeBackend }
+        ? { provide: ADMIN_BACKEND, inject: [CONFIG_PLANE], useFactory: (p: ConfigPlane) => planeBackend(p, settings) }
         : { provide: ADMIN_BACKEND, useFactory: () => factory(settings) };
     // A cluster admin persists the log to Cassandra; with the embedded store it keeps local snapshots.
     const runtime = RuntimeModule.forRoot(settings, {
@@ -89,6 +96,9 @@ export class AdminModule implements NestModule {
               writer: b.writer,
               targetHealth: b.targetHealth,
               dataPlanes: b.dataPlanes ?? registry,
+              auditChain: b.auditChain,
+              audit: b.audit,
+              timeTravel: b.timeTravel,
               notReady: b.notReady?.bind(b),
               catchUp: b.catchUp?.bind(b),
               plugins: options.plugins,

@@ -1,1 +1,10 @@
-export {};
+export * from './diff/entity-diff';
+export * from './diff/field-path';
+export * from './redact';
+export * from './chain';
+export * from './replay';
+export * from './query';
+export * from './diff/entity-label';
+export * from './diff/state-diff';
+export * from './time-travel';
+export * from './rollback';

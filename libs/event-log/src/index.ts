@@ -1,5 +1,6 @@
 export * from './config-log';
 export * from './errors';
 export { EmbeddedConfigLog, type EmbeddedConfigLogOptions } from './embedded/embedded-config-log';
+export { EmbeddedLogImporter, type EmbeddedLogImporterOptions } from './embedded/embedded-log-importer';
 export { KafkaConfigLog, type KafkaConfigLogOptions } from './kafka/kafka-config-log';
 export { defaultMinInsyncReplicas } from './kafka/config-topic';

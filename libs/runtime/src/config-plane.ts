@@ -1,3 +1,4 @@
+import { ChainKeys, ChainVerifier, EmbeddedChain, EventChain } from '@gantry/audit';
 import type { CassandraConnection } from '@gantry/cassandra';
 import type { ConfigHealthSource } from '@gantry/health';
 import { EmbeddedConfigLog, KafkaConfigLog, type ConfigLog } from '@gantry/event-log';
@@ -8,6 +9,7 @@ import type { Settings } from '@gantry/settings';
 import { createCassandraConnection, createKafkaConnection } from './backends';
 import { crashAfterAppend } from './fault-injection';
 import {
+  CassandraChainLinks,
   CassandraDataPlaneRegistry,
   CassandraEventHistory,
   CassandraSnapshotStore,
@@ -51,6 +53,10 @@ export class ConfigPlane {
   readonly persister: Persister | undefined;
   /** Replica status reports: a Cassandra table in cluster mode, this plane's memory (shared by its apps) otherwise. */
   readonly dataPlanes: DataPlaneRegistry;
+  /** Verifies the audit hash chain (`GET /audit/verify`); absent in a plane that neither persists nor keeps it. */
+  readonly auditChain: ChainVerifier | undefined;
+  /** Links the embedded log into the chain file (embedded store, snapshotter role). */
+  private readonly embeddedChain: EmbeddedChain | undefined;
   private snapshotter: Snapshotter | undefined;
   private readonly logger: Logger;
   private readonly backoff = new Backoff({ minMs: 250, maxMs: 5_000 });
@@ -89,6 +95,9 @@ export class ConfigPlane {
     }
     if (settings.faults.crashAfterAppend) this.log = crashAfterAppend(this.log);
     const keyspace = settings.cassandra.keyspace;
+    // Only planes that keep the history keep the audit chain. Reading the keys here makes a bad
+    // GANTRY_AUDIT_SIGNING_KEY / _VERIFY_KEY fail such a process at start; proxies never read them.
+    const chain = role.persister || role.snapshotter ? new EventChain(ChainKeys.load(settings.audit)) : undefined;
     if (settings.store === 'cassandra') {
       if (!cassandra) throw new Error('config plane: GANTRY_STORE=cassandra needs a Cassandra connection');
       // The store's start() creates the keyspace and every table, so the plane needs no migration step.
@@ -107,13 +116,21 @@ export class ConfigPlane {
             keyspace,
             replication: settings.cassandra.replication,
             logger: childLogger('persister'),
+            chain,
           })
         : undefined;
+      this.embeddedChain = undefined;
+      this.auditChain =
+        chain && new ChainVerifier(new CassandraChainLinks({ connection: cassandra, keyspace }), chain.keys);
     } else {
       this.snapshots = new EmbeddedSnapshotStore({ dataDir: settings.dataDir, logger: childLogger('store') });
       this.history = undefined;
       this.persister = undefined;
       this.dataPlanes = new InMemoryDataPlaneRegistry();
+      this.embeddedChain = chain
+        ? new EmbeddedChain({ log: this.log, dataDir: settings.dataDir, chain, logger: childLogger('audit-chain') })
+        : undefined;
+      this.auditChain = chain && this.embeddedChain ? new ChainVerifier(this.embeddedChain, chain.keys) : undefined;
     }
     this.replica = new LogConfigReplica({
       log: this.log,
@@ -156,7 +173,7 @@ export class ConfigPlane {
     await this.starting?.catch(() => undefined);
     // The snapshotter saves a last snapshot on close, so it goes before the replica and the log.
     await this.snapshotter?.close().catch((error: unknown) => this.logger.warn({ err: error }, 'snapshotter close'));
-    await Promise.allSettled([this.persister?.close(), this.replica.close()]);
+    await Promise.allSettled([this.persister?.close(), this.replica.close(), this.embeddedChain?.close()]);
     await Promise.allSettled([this.log.close(), this.snapshots.close()]);
     if (this.ownsBackends) await Promise.allSettled([this.kafka?.close(), this.cassandra?.close()]);
   }
@@ -170,6 +187,8 @@ export class ConfigPlane {
     // catches Cassandra up once it is back.
     await this.openSnapshotStore();
     if (this.persister) void this.persister.start().catch((error: unknown) => this.failed('persister', error));
+    // A chain that cannot continue (damaged file, log cut) leaves verification to say so; the plane still serves.
+    await this.embeddedChain?.start().catch((error: unknown) => this.failed('audit chain', error));
     await this.replica.start();
     if (this.role.snapshotter && this.settings.store === 'embedded') {
       this.snapshotter = new Snapshotter(this.replica, this.snapshots, { logger: childLogger('snapshotter') });

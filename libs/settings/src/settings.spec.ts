@@ -42,6 +42,13 @@ describe('loadSettings', () => {
     expect(custom.workers).toBe(2);
     expect(custom.trustedIps).toEqual(['10.0.0.0/8', '::1']);
     expect(() => loadSettings({ GANTRY_PROXY_WORKERS: '0' })).toThrow(/GANTRY_PROXY_WORKERS/);
+    expect(defaults.configVersionHeader).toBeNull();
+    expect(
+      loadSettings({ GANTRY_PROXY_CONFIG_VERSION_HEADER: ' X-Gantry-Config-Version ' }).proxy.configVersionHeader,
+    ).toBe('X-Gantry-Config-Version');
+    expect(() => loadSettings({ GANTRY_PROXY_CONFIG_VERSION_HEADER: 'Bad Header' })).toThrow(
+      /GANTRY_PROXY_CONFIG_VERSION_HEADER: "Bad Header" is not a header name/,
+    );
   });
 
   it('reads the admin knobs', () => {

@@ -44,6 +44,19 @@ export interface ProxySettings {
   readonly trustedIps: readonly string[];
   /** `GANTRY_PROXY_REPORT_INTERVAL_MS`: how often a replica reports its status to the data-plane registry. */
   readonly reportIntervalMs: number;
+  /**
+   * `GANTRY_PROXY_CONFIG_VERSION_HEADER`: a response header (e.g. `X-Gantry-Config-Version`) carrying the config
+   * version that served the request; null (the default) sends none.
+   */
+  readonly configVersionHeader: string | null;
+}
+
+/** Audit hash-chain keys, kept raw (PEM text or a file path); `@gantry/audit` reads and checks them. */
+export interface AuditSettings {
+  /** `GANTRY_AUDIT_SIGNING_KEY`: Ed25519 private key that signs every link of the hash chain. */
+  readonly signingKey: string | undefined;
+  /** `GANTRY_AUDIT_VERIFY_KEY`: Ed25519 public key that checks signatures (derived from the signing key if unset). */
+  readonly verifyKey: string | undefined;
 }
 
 /** Everything a Gantry process reads from its environment, validated once at start-up. */
@@ -61,6 +74,7 @@ export interface Settings {
   readonly proxy: ProxySettings;
   readonly kafka: KafkaSettings;
   readonly cassandra: CassandraSettings;
+  readonly audit: AuditSettings;
   /** Fault injection for crash tests only. */
   readonly faults: { readonly crashAfterAppend: boolean };
 }
@@ -116,6 +130,10 @@ export function loadSettings(env: Env = process.env, defaults: SettingsDefaults 
       workers: positiveInt('GANTRY_PROXY_WORKERS', read('GANTRY_PROXY_WORKERS', '1')),
       trustedIps: parseList(read('GANTRY_TRUSTED_IPS', '')),
       reportIntervalMs: positiveInt('GANTRY_PROXY_REPORT_INTERVAL_MS', read('GANTRY_PROXY_REPORT_INTERVAL_MS', '2000')),
+      configVersionHeader: headerName(
+        'GANTRY_PROXY_CONFIG_VERSION_HEADER',
+        optional(env.GANTRY_PROXY_CONFIG_VERSION_HEADER),
+      ),
     },
     kafka: {
       brokers: nonEmpty('GANTRY_KAFKA_BROKERS', parseList(read('GANTRY_KAFKA_BROKERS', '127.0.0.1:9092'))),
@@ -131,6 +149,7 @@ export function loadSettings(env: Env = process.env, defaults: SettingsDefaults 
       keyspace: read('GANTRY_CASSANDRA_KEYSPACE', 'gantry'),
       replication: parseReplication(read('GANTRY_CASSANDRA_REPLICATION', `${localDataCenter}:1`)),
     },
+    audit: { signingKey: optional(env.GANTRY_AUDIT_SIGNING_KEY), verifyKey: optional(env.GANTRY_AUDIT_VERIFY_KEY) },
     faults: { crashAfterAppend: read('GANTRY_FAULT_CRASH_AFTER_APPEND', '0') === '1' },
   };
 }
@@ -142,6 +161,13 @@ function oneOf<T extends string>(variable: string, value: string, allowed: reado
 
 function optional(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** An HTTP header name (RFC 9110 token), or null when unset. */
+function headerName(variable: string, raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(raw)) throw new SettingsError(variable, `"${raw}" is not a header name`);
+  return raw;
 }
 
 function positiveInt(variable: string, raw: string): number {

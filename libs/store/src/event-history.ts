@@ -10,4 +10,9 @@ export interface EventHistory {
   persistedVersion(): Promise<number>;
   /** Records with `fromVersion <= version <= toVersion`, in order. Rejects when one is missing. */
   read(fromVersion: number, toVersion: number): AsyncIterable<LogRecord>;
+  /**
+   * The event timestamp (the writer's clock, epoch ms) of one stored version, read without its record; null when
+   * the version is not stored. Optional: without it callers decode the record.
+   */
+  eventTimestamp?(version: number): Promise<number | null>;
 }

@@ -29,7 +29,15 @@ export interface SnapshotStore {
   start(): Promise<void>;
   /** The newest complete snapshot, or null when none was ever saved. A half-written snapshot is never returned. */
   latest(): Promise<SnapshotRecord | null>;
-  /** Durably stores a snapshot; older ones beyond the retention count may be pruned. */
+  /**
+   * The newest complete snapshot at or below `version` (the base for the configuration as it was then), or null
+   * when none is kept that old. Damaged ones are skipped. Reads stay bounded however many snapshots exist.
+   */
+  atOrBefore(version: number): Promise<SnapshotRecord | null>;
+  /**
+   * Durably stores a snapshot. Older ones are pruned except the newest few and one checkpoint per window of
+   * versions (see `SnapshotRetention`).
+   */
   save(snapshot: SnapshotRecord): Promise<void>;
   /** Answers from state the store already holds; never does I/O. */
   health(): StoreHealth;

@@ -4,6 +4,8 @@ import { Authenticator, type Principal } from '../auth/authenticator';
 import { message, methodNotAllowed, notFound } from './http/responses';
 import { SortedEntities } from './list/sorted-entities';
 import { BadPathError, Router, type Method } from './router';
+import { auditRoutes } from './routes/audit-routes';
+import { auditVerifyRoutes } from './routes/audit-verify-routes';
 import { clusteringRoutes } from './routes/clustering-routes';
 import { configRoutes } from './routes/config-routes';
 import { EntityHandlers } from './routes/entity-handlers';
@@ -11,6 +13,7 @@ import { entityRoutes } from './routes/entity-routes';
 import { infoRoutes } from './routes/info-routes';
 import { schemaRoutes } from './routes/schema-routes';
 import { tagRoutes } from './routes/tag-routes';
+import { timeTravelRoutes } from './routes/time-travel-routes';
 import { upstreamRoutes } from './routes/upstream-routes';
 import type { AdminApiOptions, AdminRequest, AdminResponse, AdminServices, RequestContext } from './types';
 
@@ -50,6 +53,9 @@ export class AdminApi {
       now,
       targetHealth: options.targetHealth,
       dataPlanes: options.dataPlanes,
+      auditChain: options.auditChain,
+      audit: options.audit,
+      timeTravel: options.timeTravel,
       startedAt: now(),
       counters: { total: 0, active: 0 },
     };
@@ -61,9 +67,12 @@ export class AdminApi {
       ...infoRoutes(this.services, this.router),
       ...schemaRoutes(this.services),
       ...configRoutes(this.services),
+      ...timeTravelRoutes(this.services),
       ...tagRoutes(this.services),
       ...upstreamRoutes(this.services, lists, entities),
       ...clusteringRoutes(this.services),
+      ...auditVerifyRoutes(this.services),
+      ...auditRoutes(this.services),
       ...entityRoutes(entities),
     ];
     for (const route of routes) this.router.add(route);

@@ -1,3 +1,4 @@
+import type { AuditQuery, ChainRange, ChainReport, TimeTravel } from '@gantry/audit';
 import type { PluginSchemaRegistry } from '@gantry/config';
 import type { ConfigReplica, ConfigWriter } from '@gantry/replica';
 import type { DataPlaneRegistry } from '@gantry/store';
@@ -47,6 +48,11 @@ export interface AdminApiSettings {
 /** Reports the health of an upstream's targets (the proxy knows; the admin alone does not). */
 export type TargetHealthProvider = (upstreamId: string) => Readonly<Record<string, string>> | undefined;
 
+/** Verifies the audit hash chain (`GET /audit/verify`); the config plane's `ChainVerifier`. */
+export interface AuditChainVerifier {
+  verify(range: ChainRange): Promise<ChainReport>;
+}
+
 /** Everything `createAdminApi` needs. */
 export interface AdminApiOptions {
   readonly replica: ConfigReplica;
@@ -72,6 +78,12 @@ export interface AdminApiOptions {
    * request is served from the replica as it stands.
    */
   readonly catchUp?: () => Promise<void>;
+  /** The audit hash chain; without it `GET /audit/verify` answers 501. */
+  readonly auditChain?: AuditChainVerifier;
+  /** The audit log behind `/audit/events`; without it those routes answer 501. */
+  readonly audit?: AuditQuery;
+  /** Past configurations (`GET /config?at=`, `/config/diff`, `/config/rollback`); without it those answer 501. */
+  readonly timeTravel?: TimeTravel;
   /** Called with unexpected errors (turned into 500 answers). */
   readonly onError?: (error: unknown, requestId: string, request: AdminRequest) => void;
 }
@@ -102,6 +114,9 @@ export interface AdminServices {
   readonly now: () => number;
   readonly targetHealth?: TargetHealthProvider;
   readonly dataPlanes?: DataPlaneRegistry;
+  readonly auditChain?: AuditChainVerifier;
+  readonly audit?: AuditQuery;
+  readonly timeTravel?: TimeTravel;
   /** When the process started (epoch ms), for `/status`. */
   readonly startedAt: number;
   /** Request counters for `/status`. */

@@ -34,6 +34,7 @@ export class DataPlane {
   private readonly logger: Logger;
   /** The fold state the parts were loaded from; a new one (a snapshot boot) means loading again. */
   private loadedFrom: ConfigState | undefined;
+  private currentVersion = 0;
   private unsubscribe: (() => void) | undefined;
   private listeners = new Set<(version: number) => void>();
 
@@ -57,6 +58,15 @@ export class DataPlane {
       ...options.plugins.environment,
       consumers: this.consumers,
     });
+  }
+
+  /**
+   * The config version the router, services and plugin chains reflect now: the last event applied to them. A
+   * request reads it when it is routed; since events are applied between requests, that is the version whose
+   * router and plugins serve it, whatever is applied while it is in flight.
+   */
+  get version(): number {
+    return this.currentVersion;
   }
 
   /** True once the parts hold a config (possibly the empty one). */
@@ -106,6 +116,7 @@ export class DataPlane {
       const micros = Number(process.hrtime.bigint() - started) / 1000;
       this.logger.debug({ version: outcome.version, changes: changes.length, micros }, 'config applied');
     }
+    this.currentVersion = outcome.version;
     for (const listener of this.listeners) listener(outcome.version);
   }
 
@@ -126,6 +137,7 @@ export class DataPlane {
     });
     this.plugins.load(all('plugins'));
     this.loadedFrom = state;
+    this.currentVersion = state.version;
     this.logger.info(
       {
         version: state.version,

@@ -61,7 +61,17 @@ export class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationSh
         },
       },
     });
-    this.pipeline = new RequestPipeline(this.dataPlane, this.errors, trustedProxies, metrics, this.logger, serverToken);
+    this.pipeline = new RequestPipeline(
+      this.dataPlane,
+      this.errors,
+      trustedProxies,
+      metrics,
+      this.logger,
+      serverToken,
+      {
+        configVersionHeader: settings.proxy.configVersionHeader,
+      },
+    );
   }
 
   /** The gateway is listening with a loaded config. */

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Entity } from '@gantry/config';
-import { PluginCatalog, PluginError, PluginRuntime, type PluginDefinition, type PluginRequest } from '@gantry/plugins';
+import {
+  PluginCatalog,
+  PluginError,
+  PluginRuntime,
+  serializeLog,
+  type PluginDefinition,
+  type PluginRequest,
+} from '@gantry/plugins';
 import { Router } from '@gantry/router';
 import { makeRoute, testId } from '../../../../libs/router/src/testing/routes';
 import { testEnvironment } from '../../../../libs/plugins/src/testing/plugin-harness';
@@ -11,6 +18,11 @@ import type { DataPlane } from '../data-plane/data-plane';
 import { KongErrors, TrustedProxies, type ForwardRequest } from '../forwarding';
 import { ProxyMetrics } from '../status/proxy-metrics';
 import { RequestPipeline } from './request-pipeline';
+
+/** The fake data plane's config version; `x-mode: apply` applies an event (bumps it) while the request is in flight. */
+const plane = { version: 41 };
+/** `gantry.config_version` of each log record, in order. */
+const logged: number[] = [];
 
 /** A plugin whose behaviour the request chooses with `x-mode`: throw, reject, fail with a status, or pass. */
 const moody: PluginDefinition = {
@@ -24,10 +36,21 @@ const moody: PluginDefinition = {
       if (mode === 'throw') throw new Error('boom');
       if (mode === 'reject') return Promise.reject(new Error('async boom'));
       if (mode === 'teapot') throw new PluginError('bad-request', 'short and stout', 418);
+      if (mode === 'apply') {
+        return new Promise((resolve) =>
+          setImmediate(() => {
+            plane.version++;
+            resolve();
+          }),
+        );
+      }
       kong.setResponseHeader('x-moody', 'passed');
     },
     response(_kong, view) {
       view.headers['x-moody-response'] = String(view.status);
+    },
+    log(kong: PluginRequest): void {
+      logged.push(serializeLog(kong).gantry.config_version);
     },
   }),
 };
@@ -55,7 +78,10 @@ beforeAll(async () => {
     },
   ]);
   // Only what the pipeline reads; the forwarder answers 200 itself and runs the response hooks.
-  const plane = {
+  const fake = {
+    get version() {
+      return plane.version;
+    },
     router,
     plugins,
     services: {
@@ -79,14 +105,16 @@ beforeAll(async () => {
     balancers: { byName: () => undefined },
     onVersion: () => () => undefined,
   } as unknown as DataPlane;
+  const dataPlane = fake;
   const logger = pino({ level: 'silent' });
   const pipeline = new RequestPipeline(
-    plane,
+    dataPlane,
     new KongErrors('gantry/test'),
     TrustedProxies.none(),
     new ProxyMetrics(),
     logger,
     'gantry/test',
+    { configVersionHeader: 'X-Gantry-Config-Version' },
   );
   server = createServer(pipeline.handle);
   server.listen(0, '127.0.0.1');
@@ -132,3 +160,36 @@ describe('RequestPipeline with plugins', () => {
     expect(answer.headers.get('x-kong-response-latency')).toMatch(/^\d+$/);
   });
 });
+
+describe('RequestPipeline: the config version that served a request', () => {
+  it('is read when the request is routed: the response header and the log record carry it', async () => {
+    logged.length = 0;
+    plane.version = 41;
+    const answer = await get();
+    expect(answer.headers.get('x-gantry-config-version')).toBe('41');
+    await eventually(() => logged.length === 1);
+    expect(logged).toEqual([41]);
+  });
+
+  it('stays the routing-time version when an event is applied while the request is in flight', async () => {
+    logged.length = 0;
+    plane.version = 50;
+    const answer = await get('apply');
+    expect(plane.version).toBe(51);
+    expect(answer.headers.get('x-gantry-config-version')).toBe('50');
+    await eventually(() => logged.length === 1);
+    expect(logged).toEqual([50]);
+    expect((await get()).headers.get('x-gantry-config-version')).toBe('51');
+  });
+
+  it('is on answers no route produced', async () => {
+    const response = await fetch(`${base}/nowhere`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-gantry-config-version')).toBe(String(plane.version));
+  });
+});
+
+async function eventually(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(check()).toBe(true);
+}

@@ -29,6 +29,11 @@ export interface PipelineCounters {
   total: number;
 }
 
+export interface PipelineOptions {
+  /** A response header carrying the config version that served the request (`GANTRY_PROXY_CONFIG_VERSION_HEADER`). */
+  readonly configVersionHeader?: string | null;
+}
+
 /** A request the router matched to a service, before plugins and planning. */
 interface Routed {
   readonly match: RouteMatch;
@@ -40,6 +45,8 @@ interface Routed {
   readonly clientAddress: string;
   readonly scheme: 'http' | 'https';
   readonly localPort: number;
+  /** The config version whose router matched the request (and whose plugin chain runs on it). */
+  readonly configVersion: number;
 }
 
 type Unrouted = 'no-route' | 'bad-request' | 'https-required' | 'no-service' | 'redirected';
@@ -61,6 +68,7 @@ export class RequestPipeline {
     private readonly metrics: ProxyMetrics,
     private readonly logger: Logger,
     private readonly serverToken: string,
+    private readonly options: PipelineOptions = {},
   ) {
     // Labels follow names: a renamed route or service gets fresh meters.
     plane.onVersion(() => this.meters.clear());
@@ -86,7 +94,7 @@ export class RequestPipeline {
     const requestId = this.ids.take();
     this.counters.total++;
     try {
-      const found = this.resolve(req, undefined, requestId);
+      const found = this.resolve(req, undefined, requestId, this.plane.version);
       if (typeof found === 'string') {
         // Without a response object there is no redirect: an upgrade that needs https gets the 426.
         const kind = found === 'no-service' ? 'no-peer' : found === 'redirected' ? 'https-required' : found;
@@ -129,6 +137,8 @@ export class RequestPipeline {
     receivedAt: bigint,
   ): void {
     const kong = this.unboundRequest(req, res, requestId, receivedAt);
+    // Until it is routed, the request is served by the global rewrite chain of the version in force now.
+    this.stampVersion(kong, res, this.plane.version);
     const exchange = new PluginExchange(kong, rewrite, this.serverToken, this.logger);
     const proceed = (): void => {
       if (kong.exited !== null) exchange.writeExit(res);
@@ -151,11 +161,16 @@ export class RequestPipeline {
     receivedAt: bigint,
     rewritten: PluginRequest | null,
   ): void {
-    const found = this.resolve(req, res, requestId);
+    // Read where the router is used: config events apply between requests, so this is the version whose router
+    // and plugin chains serve this request, even if another one is applied while it is in flight.
+    const configVersion = this.plane.version;
+    const found = this.resolve(req, res, requestId, configVersion);
     if (typeof found === 'string') {
       // Kong runs global plugins' log phase on answers no route produced (404, 400, 426, 503).
       const global = this.plane.plugins.unrouted();
-      if (global !== null && global.has.log) this.logUnrouted(global, req, res, requestId, receivedAt, rewritten);
+      if (global !== null && global.has.log) {
+        this.logUnrouted(global, req, res, requestId, receivedAt, rewritten, configVersion);
+      }
       if (found === 'no-service') this.writeNoService(res, requestId);
       else if (found !== 'redirected') this.errors.write(res, found, requestId);
       return;
@@ -169,6 +184,7 @@ export class RequestPipeline {
     if (rewritten !== null) {
       const upstream = this.upstreamPathOf(found);
       rewritten.bindRoute(found.match.route.entity, found.service.entity, found.match.captures, upstream);
+      rewritten.configVersion = configVersion;
     }
     const exchange = new PluginExchange(kong, chain, this.serverToken, this.logger);
     res.once('close', () => exchange.finished(res));
@@ -185,8 +201,10 @@ export class RequestPipeline {
     requestId: string,
     receivedAt: bigint,
     rewritten: PluginRequest | null,
+    configVersion: number,
   ): void {
     const kong = rewritten ?? this.unboundRequest(req, res, requestId, receivedAt);
+    kong.configVersion = configVersion;
     const exchange = new PluginExchange(kong, global, this.serverToken, this.logger);
     res.once('close', () => exchange.finished(res));
   }
@@ -226,7 +244,15 @@ export class RequestPipeline {
   }
 
   /** Routing shared by plain requests and upgrades; a string names the answer instead. */
-  private resolve(req: IncomingMessage, res: ServerResponse | undefined, requestId: string): Routed | Unrouted {
+  private resolve(
+    req: IncomingMessage,
+    res: ServerResponse | undefined,
+    requestId: string,
+    configVersion: number,
+  ): Routed | Unrouted {
+    const header = this.options.configVersionHeader;
+    // Set before any answer is written, so errors and redirects carry it too; a plugin's own header wins.
+    if (header && res !== undefined) res.setHeader(header, String(configVersion));
     const url = req.url ?? '/';
     if (url.charCodeAt(0) !== 47 /* '/' */) return url === '*' ? 'no-route' : 'bad-request';
     const q = url.indexOf('?');
@@ -264,6 +290,7 @@ export class RequestPipeline {
       clientAddress,
       scheme,
       localPort: socket.localPort ?? 0,
+      configVersion,
     };
   }
 
@@ -293,6 +320,7 @@ export class RequestPipeline {
       service: found.service.entity,
       captures: found.match.captures,
       upstreamPath: this.upstreamPathOf(found),
+      configVersion: found.configVersion,
     });
   }
 
@@ -378,6 +406,13 @@ export class RequestPipeline {
       captures: null,
       upstreamPath: path,
     });
+  }
+
+  /** Stamps a request that has no route yet with the version in force (log record and response header). */
+  private stampVersion(kong: PluginRequest, res: ServerResponse, configVersion: number): void {
+    kong.configVersion = configVersion;
+    const header = this.options.configVersionHeader;
+    if (header) res.setHeader(header, String(configVersion));
   }
 
   private schemeOf(req: IncomingMessage, socket: TLSSocket, clientAddress: string): 'http' | 'https' {

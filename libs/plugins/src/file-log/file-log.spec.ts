@@ -10,8 +10,8 @@ import { logFileIdle } from './log-file';
 
 const definition = fileLog;
 
-function finished(path: string): PluginRequest {
-  const kong = testRequest({ url: path });
+function finished(path: string, configVersion = 7): PluginRequest {
+  const kong = testRequest({ url: path, configVersion });
   kong.response = {
     status: 201,
     headers: {},
@@ -25,12 +25,18 @@ function finished(path: string): PluginRequest {
   return kong;
 }
 
-async function linesOf(path: string): Promise<{ request: { uri: string }; response: { status: number } }[]> {
+interface Line {
+  request: { uri: string };
+  response: { status: number };
+  gantry: { config_version: number };
+}
+
+async function linesOf(path: string): Promise<Line[]> {
   const text = await readFile(path, 'utf8');
   return text
     .split('\n')
     .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as { request: { uri: string }; response: { status: number } });
+    .map((line) => JSON.parse(line) as Line);
 }
 
 describe('file-log config', () => {
@@ -74,10 +80,12 @@ describe('file-log', () => {
     const path = join(dir, 'access.log');
     const handler = createHandler(definition, { path });
     handler.log!(finished('/a'));
-    handler.log!(finished('/b?x=1'));
+    handler.log!(finished('/b?x=1', 8));
     await handler.close!();
     const lines = await linesOf(path);
     expect(lines.map((l) => l.request.uri)).toEqual(['/a', '/b?x=1']);
+    // Each line names the config version its request was served under.
+    expect(lines.map((l) => l.gantry)).toEqual([{ config_version: 7 }, { config_version: 8 }]);
     expect(lines[0].response.status).toBe(201);
   });
 

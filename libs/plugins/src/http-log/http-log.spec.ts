@@ -78,7 +78,7 @@ class LogServer {
 }
 
 function finished(path = '/'): PluginRequest {
-  const kong = testRequest({ url: path, headers: { authorization: 'Bearer secret' } });
+  const kong = testRequest({ url: path, headers: { authorization: 'Bearer secret' }, configVersion: 42 });
   kong.response = {
     status: 200,
     headers: { 'content-type': 'text/plain' },
@@ -193,6 +193,7 @@ describe('http-log', () => {
       response: { status: 200, size: 120 },
       latencies: { kong: 1, proxy: 3, request: 5 },
       client_ip: '127.0.0.1',
+      gantry: { config_version: 42 },
     });
   });
 

@@ -25,6 +25,11 @@ export interface SerializedLog {
   tries?: unknown[];
   workspace: string;
   workspace_name: string;
+  /** Gantry's own fields, under one key so they never collide with Kong's. */
+  gantry: {
+    /** The config version (log position) whose router and plugins served the request. */
+    config_version: number;
+  };
 }
 
 /** Headers whose values are secrets: Kong logs them as `REDACTED`. */
@@ -72,6 +77,7 @@ export function serializeLog(kong: PluginRequest): SerializedLog {
     source: response?.source === 'upstream' ? 'upstream' : 'kong',
     workspace: DEFAULT_WORKSPACE,
     workspace_name: 'default',
+    gantry: { config_version: kong.configVersion },
   };
   if (kong.route !== null) log.route = kong.route;
   if (kong.service !== null) log.service = kong.service;

@@ -27,6 +27,8 @@ export interface PluginRequestInit {
   readonly captures: RouteCaptures | null;
   /** Upstream path (escaped, joined with the service path) without the query. */
   readonly upstreamPath: string;
+  /** The config version the request was routed under (see `PluginRequest.configVersion`); 0 when not yet routed. */
+  readonly configVersion?: number;
 }
 
 /** An answer given by a plugin instead of proxying (`kong.response.exit`). */
@@ -88,6 +90,11 @@ export class PluginRequest {
   route: Entity | null;
   service: Entity | null;
   captures: RouteCaptures | null;
+  /**
+   * The config version whose router and plugin chain serve this request, read when it was routed (a request that
+   * ran the global rewrite phase first is routed, and stamped, after it). Log records carry it.
+   */
+  configVersion: number;
 
   /** Method sent upstream. */
   upstreamMethod: string;
@@ -134,6 +141,7 @@ export class PluginRequest {
     this.route = init.route;
     this.service = init.service;
     this.captures = init.captures;
+    this.configVersion = init.configVersion ?? 0;
     this.upstreamMethod = this.method;
     this.upstreamPath = init.upstreamPath;
     this.upstreamQuery = init.rawQuery;

@@ -101,6 +101,8 @@ export interface TestRequest {
   captures?: RouteCaptures | null;
   /** Defaults to the request path. */
   upstreamPath?: string;
+  /** The config version the request is served under (log records carry it). */
+  configVersion?: number;
 }
 
 /** A `PluginRequest` over a real `IncomingMessage` carrying `body` (no response object: headers are collected). */
@@ -135,6 +137,7 @@ export function testRequest(options: TestRequest = {}): PluginRequest {
     service: options.service ?? null,
     captures: options.captures ?? null,
     upstreamPath: options.upstreamPath ?? path,
+    configVersion: options.configVersion,
   });
 }
 

@@ -74,6 +74,15 @@ export class CassandraEventHistory implements EventHistory {
     if (expected <= toVersion) throw new HistoryMissingError(expected);
   }
 
+  async eventTimestamp(version: number): Promise<number | null> {
+    const result = await this.options.connection.execute(
+      `SELECT event_timestamp FROM ${this.ks}.events_by_bucket WHERE bucket = ? AND version = ?`,
+      [historyBucket(version), version],
+    );
+    const row = result.first();
+    return row ? ((row.get('event_timestamp') as Date | null)?.getTime() ?? null) : null;
+  }
+
   /**
    * The newest `limit` history rows of one entity, newest first. Walks its partitions from the bucket of
    * `beforeVersion` (default: the persisted version) down to bucket 0.

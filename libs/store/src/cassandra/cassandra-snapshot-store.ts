@@ -3,9 +3,10 @@ import { cqlIdentifier, type CassandraConnection } from '@gantry/cassandra';
 import { childLogger, type Logger } from '@gantry/logging';
 import { concurrent } from 'cassandra-driver';
 import { StoreInvalidError, errorMessage } from '../errors';
+import { isCheckpoint, resolveRetention, type ResolvedRetention } from '../snapshot-retention';
 import type { SnapshotRecord, SnapshotStore, StoreHealth } from '../snapshot-store';
 import { forEachLimited, toNumber, toNumberOrNull } from './cql-values';
-import { CONFIG_STREAM, DEFAULT_CHUNK_BYTES, ensureStoreSchema } from './schema';
+import { CONFIG_STREAM, DEFAULT_CHUNK_BYTES, ensureStoreSchema, snapshotBucket } from './schema';
 
 export interface CassandraSnapshotStoreOptions {
   /** The process's session; the store uses it but does not own it. */
@@ -13,8 +14,10 @@ export interface CassandraSnapshotStoreOptions {
   readonly keyspace: string;
   /** Creates the keyspace on start when given (NetworkTopologyStrategy). */
   readonly replication?: Readonly<Record<string, number>>;
-  /** Snapshots kept, default 3. */
+  /** Snapshots kept, default 3, checkpoints excepted. */
   readonly keep?: number;
+  /** Also keep the first snapshot of every window of this many versions, default 5,000; 0 keeps none. */
+  readonly checkpointEvery?: number;
   /** Bytes per chunk row, default 512 KiB. */
   readonly chunkBytes?: number;
   /** Chunk reads and writes in flight, default 4. */
@@ -32,6 +35,9 @@ interface SnapshotMeta {
   readonly previous: number | null;
 }
 
+/** Index rows read per query while looking for a snapshot at or below a version. */
+const INDEX_PAGE = 16;
+
 /** A stored snapshot that fails verification; `latest()` moves on to the previous one. */
 class DamagedSnapshotError extends Error {}
 
@@ -42,7 +48,7 @@ class DamagedSnapshotError extends Error {}
  */
 export class CassandraSnapshotStore implements SnapshotStore {
   private readonly ks: string;
-  private readonly keep: number;
+  private readonly retention: ResolvedRetention;
   private readonly chunkBytes: number;
   private readonly concurrency: number;
   private readonly logger: Logger;
@@ -51,10 +57,9 @@ export class CassandraSnapshotStore implements SnapshotStore {
 
   constructor(private readonly options: CassandraSnapshotStoreOptions) {
     this.ks = cqlIdentifier(options.keyspace);
-    this.keep = options.keep ?? 3;
+    this.retention = resolveRetention(options);
     this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
     this.concurrency = options.concurrency ?? 4;
-    if (!Number.isInteger(this.keep) || this.keep < 1) throw new StoreInvalidError('keep must be an integer >= 1');
     if (!Number.isInteger(this.chunkBytes) || this.chunkBytes < 1)
       throw new StoreInvalidError('chunkBytes must be >= 1');
     this.logger = options.logger ?? childLogger('snapshot-store');
@@ -67,7 +72,7 @@ export class CassandraSnapshotStore implements SnapshotStore {
   latest(): Promise<SnapshotRecord | null> {
     return this.tracked(async () => {
       let version = await this.headVersion();
-      for (let tried = 0; version !== null && tried <= this.keep; tried++) {
+      for (let tried = 0; version !== null && tried <= this.retention.keep; tried++) {
         const meta = await this.meta(version);
         if (meta === null) {
           this.logger.warn({ version }, 'snapshot metadata is missing');
@@ -81,6 +86,32 @@ export class CassandraSnapshotStore implements SnapshotStore {
           if (!(error instanceof DamagedSnapshotError)) throw error;
           this.logger.warn({ version, err: error.message }, 'skipping a damaged snapshot; trying the previous');
           version = meta.previous;
+        }
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Walks `snapshots_by_bucket` down from the bucket of `version`, a few rows at a time, and returns the first
+   * snapshot that loads intact. Rows whose snapshot was pruned meanwhile are skipped.
+   */
+  atOrBefore(version: number): Promise<SnapshotRecord | null> {
+    return this.tracked(async () => {
+      if (!Number.isSafeInteger(version) || version < 0) return null;
+      for (let bucket = snapshotBucket(version); bucket >= 0; bucket--) {
+        let below = version + 1;
+        for (;;) {
+          const result = await this.options.connection.execute(
+            `SELECT version FROM ${this.ks}.snapshots_by_bucket WHERE bucket = ? AND version < ? LIMIT ${INDEX_PAGE}`,
+            [bucket, below],
+          );
+          for (const row of result.rows) {
+            below = toNumber(row.get('version'));
+            const snapshot = await this.loadIfIntact(below);
+            if (snapshot !== null) return snapshot;
+          }
+          if (result.rows.length < INDEX_PAGE) break;
         }
       }
       return null;
@@ -117,6 +148,10 @@ export class CassandraSnapshotStore implements SnapshotStore {
           createHash('sha256').update(payload).digest('hex'),
           head,
         ],
+      );
+      await this.options.connection.execute(
+        `INSERT INTO ${this.ks}.snapshots_by_bucket (bucket, version) VALUES (?, ?)`,
+        [snapshotBucket(snapshot.version), snapshot.version],
       );
       await this.options.connection.execute(
         `INSERT INTO ${this.ks}.snapshot_head (name, version) VALUES (?, ?) USING TIMESTAMP ?`,
@@ -168,6 +203,19 @@ export class CassandraSnapshotStore implements SnapshotStore {
     };
   }
 
+  /** The snapshot at exactly `version`, or null when it was pruned or fails verification. */
+  private async loadIfIntact(version: number): Promise<SnapshotRecord | null> {
+    const meta = await this.meta(version);
+    if (meta === null) return null;
+    try {
+      return await this.load(meta);
+    } catch (error) {
+      if (!(error instanceof DamagedSnapshotError)) throw error;
+      this.logger.warn({ version, err: error.message }, 'skipping a damaged snapshot; trying an older one');
+      return null;
+    }
+  }
+
   private async load(meta: SnapshotMeta): Promise<SnapshotRecord> {
     const parts: Buffer[] = new Array<Buffer>(meta.chunkCount);
     const indexes = Array.from({ length: meta.chunkCount }, (_, i) => i);
@@ -191,17 +239,21 @@ export class CassandraSnapshotStore implements SnapshotStore {
   }
 
   /**
-   * Each save deletes the snapshot `keep` links back along the `previous` chain, so `keep` remain. Deleting whole
-   * partitions (a chunk, a metadata row) leaves no tombstones inside a live partition.
+   * Each save deletes the snapshot `keep` links back along the `previous` chain, so `keep` remain, unless it is the
+   * first of its checkpoint window (its `previous` lies in an earlier window), which stays for time travel.
+   * Deleting whole partitions (a chunk, a metadata row) leaves no tombstones inside a live partition; the one
+   * index row deleted lives in a table with a short `gc_grace_seconds`.
    */
   private async prune(newest: number): Promise<void> {
     let version: number | null = newest;
-    for (let i = 1; i < this.keep && version !== null; i++) version = (await this.meta(version))?.previous ?? null;
+    for (let i = 1; i < this.retention.keep && version !== null; i++) {
+      version = (await this.meta(version))?.previous ?? null;
+    }
     if (version === null) return;
     const victim = (await this.meta(version))?.previous ?? null;
     if (victim === null) return;
     const meta = await this.meta(victim);
-    if (meta === null) return;
+    if (meta === null || isCheckpoint(this.retention, victim, meta.previous)) return;
     await concurrent.executeConcurrent(
       this.options.connection.client,
       `DELETE FROM ${this.ks}.snapshot_chunks WHERE version = ? AND chunk = ?`,
@@ -209,6 +261,10 @@ export class CassandraSnapshotStore implements SnapshotStore {
       { concurrencyLevel: this.concurrency, raiseOnFirstError: true },
     );
     await this.options.connection.execute(`DELETE FROM ${this.ks}.snapshots WHERE version = ?`, [victim]);
+    await this.options.connection.execute(
+      `DELETE FROM ${this.ks}.snapshots_by_bucket WHERE bucket = ? AND version = ?`,
+      [snapshotBucket(victim), victim],
+    );
   }
 
   private async tracked<T>(work: () => Promise<T>): Promise<T> {

@@ -11,7 +11,10 @@ import {
 } from '@gantry/replica';
 import { concurrent } from 'cassandra-driver';
 import { StoreClosedError, errorMessage } from '../errors';
+import type { SnapshotRetention } from '../snapshot-retention';
+import { auditStatements } from './audit-statements';
 import { CassandraEventHistory } from './cassandra-event-history';
+import { CassandraChainLinks, type ChainCursor, type ChainLinker } from './chain-links';
 import { CassandraSnapshotStore } from './cassandra-snapshot-store';
 import { progressStatement, recordStatements, type Statement } from './record-statements';
 import { CONFIG_STREAM, ensureStoreSchema } from './schema';
@@ -26,6 +29,8 @@ export interface PersisterOptions {
   readonly replication?: Readonly<Record<string, number>>;
   /** Take a snapshot after this many versions or this long (if anything changed), default 1000 / 60000 ms. */
   readonly snapshotEvery?: { readonly events?: number; readonly ms?: number };
+  /** Which snapshots survive pruning, default the newest 3 plus one checkpoint per 5,000 versions. */
+  readonly snapshotRetention?: SnapshotRetention;
   /** Between retries of a failed Cassandra write, default 100 ms doubling to 5000 ms. */
   readonly backoff?: BackoffOptions;
   /** How often the log head is read for `health().lag`, default 2000 ms. */
@@ -34,6 +39,8 @@ export interface PersisterOptions {
   readonly idempotency?: IdempotencyLimits;
   /** Statements in flight per record (big changesets write many rows), default 32. */
   readonly concurrency?: number;
+  /** Links every history row into the audit hash chain (`prev_hash`, `hash`, `signature`); none when absent. */
+  readonly chain?: ChainLinker;
   readonly logger?: Logger;
 }
 
@@ -63,6 +70,7 @@ export class Persister {
   private readonly snapshots: CassandraSnapshotStore;
   private readonly backoff: Backoff;
   private fold = new ReplicaFold();
+  private chain: ChainCursor | undefined;
   private follower: LogFollower | undefined;
   private running: Promise<void> | undefined;
   private closed = false;
@@ -86,6 +94,7 @@ export class Persister {
     this.snapshots = new CassandraSnapshotStore({
       connection: options.connection,
       keyspace: options.keyspace,
+      ...options.snapshotRetention,
       logger: this.logger,
     });
     this.backoff = new Backoff({ minMs: 100, maxMs: 5_000, ...options.backoff });
@@ -148,6 +157,13 @@ export class Persister {
     this.writtenUpTo = Math.max(persisted, this.lastSnapshotVersion);
     this.persisted = this.writtenUpTo;
     this.progressWritten = persisted;
+    const linker = this.options.chain;
+    if (linker) {
+      const links = new CassandraChainLinks({ ...this.options, logger: this.logger });
+      this.chain = await this.retry('reading the hash chain', () =>
+        links.resume(linker, this.fold.version, this.writtenUpTo),
+      );
+    }
     this.booted = true;
     this.logger.info(
       { persistedVersion: persisted, snapshotVersion: this.lastSnapshotVersion },
@@ -175,12 +191,17 @@ export class Persister {
 
   private async persist(record: LogRecord): Promise<void> {
     const outcome = this.fold.apply(record);
+    // Only the log's order decides a record's predecessor, so the chain is linked here, not by the writers.
+    const link = this.chain?.next(record);
     if (record.version > this.headVersion) this.headVersion = record.version;
     if (record.version <= this.writtenUpTo) {
       if (record.version > this.persisted) this.persisted = record.version;
       return;
     }
-    const statements = recordStatements(this.ks, record, outcome);
+    const statements = [
+      ...recordStatements(this.ks, record, outcome, link),
+      ...auditStatements(this.ks, record, outcome),
+    ];
     // Progress for the previous record rides along: it is already stored, and this saves a round trip.
     if (this.persisted > this.progressWritten) {
       statements.push(progressStatement(this.ks, CONFIG_STREAM, this.persisted));

@@ -1,6 +1,7 @@
 import type { AppliedChange, Change } from '@gantry/config';
 import type { LogRecord } from '@gantry/event-log';
 import type { ReplicaOutcome } from '@gantry/replica';
+import type { ChainLinkColumns } from './chain-links';
 import { entityBucket, historyBucket } from './schema';
 
 export interface Statement {
@@ -13,16 +14,24 @@ export interface Statement {
  * made (or was asked for, when rejected), and the current-entity upserts and deletes. Every statement is
  * idempotent: history rows are the same bytes whoever writes them, and entity writes carry
  * `USING TIMESTAMP <version>`, so replaying them, or two persisters racing, leaves the newest version in place.
+ * The history row carries the record's hash-chain `link` when one is given; a missing signature is left unset
+ * rather than written as null, which would leave a tombstone per row.
  */
-export function recordStatements(ks: string, record: LogRecord, outcome: ReplicaOutcome): Statement[] {
+export function recordStatements(
+  ks: string,
+  record: LogRecord,
+  outcome: ReplicaOutcome,
+  link?: ChainLinkColumns,
+): Statement[] {
   const { event } = outcome;
   const version = record.version;
+  const chain = linkColumns(link);
   const statements: Statement[] = [
     {
       query:
         `INSERT INTO ${ks}.events_by_bucket (bucket, version, record_key, value, log_timestamp, event_id, type, ` +
         `kind, entity_key, actor, source, request_id, origin_region, event_timestamp, idempotency_key, status, ` +
-        `error, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `error, duplicate_of${chain.names}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?${chain.marks})`,
       params: [
         historyBucket(version),
         version,
@@ -42,6 +51,7 @@ export function recordStatements(ks: string, record: LogRecord, outcome: Replica
         outcome.status,
         outcome.status === 'rejected' ? JSON.stringify(outcome.error) : null,
         outcome.status === 'duplicate' ? outcome.first.version : null,
+        ...chain.values,
       ],
     },
   ];
@@ -71,6 +81,13 @@ export function recordStatements(ks: string, record: LogRecord, outcome: Replica
     event.changes.forEach((change, seq) => statements.push(entityRow(change, seq, 'rejected')));
   }
   return statements;
+}
+
+function linkColumns(link: ChainLinkColumns | undefined): { names: string; marks: string; values: unknown[] } {
+  if (!link) return { names: '', marks: '', values: [] };
+  const values: unknown[] = [link.prevHash, link.hash, ...(link.signature === null ? [] : [link.signature])];
+  const names = link.signature === null ? ', prev_hash, hash' : ', prev_hash, hash, signature';
+  return { names, marks: ', ?'.repeat(values.length), values };
 }
 
 /** Current-entity writes: only the last change to each entity counts (a changeset may touch one twice). */

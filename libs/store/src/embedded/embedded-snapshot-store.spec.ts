@@ -33,10 +33,11 @@ describe('EmbeddedSnapshotStore', () => {
     expect(store.health()).toMatchObject({ up: true, backend: 'embedded', lastError: null });
   });
 
-  it('keeps only the newest `keep` snapshots', async () => {
+  it('keeps only the newest `keep` snapshots (and checkpoints)', async () => {
     const store = await openStore(undefined, 2);
     for (const version of [1, 2, 3, 4]) await store.save(snapshot(version));
     expect(await readdir(store.dir)).toEqual([
+      'snapshot-00000000000000000001.snap', // the checkpoint of versions 0..4999
       'snapshot-00000000000000000003.snap',
       'snapshot-00000000000000000004.snap',
     ]);

@@ -3,14 +3,17 @@ import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises
 import { join } from 'node:path';
 import { childLogger, type Logger } from '@gantry/logging';
 import { StoreClosedError, StoreInvalidError, errorMessage } from '../errors';
+import { prunable, resolveRetention, type ResolvedRetention } from '../snapshot-retention';
 import type { SnapshotRecord, SnapshotStore, StoreHealth } from '../snapshot-store';
 import { decodeSnapshotFile, encodeSnapshotFile } from './snapshot-file';
 
 export interface EmbeddedSnapshotStoreOptions {
   /** The data directory; snapshots live in `<dataDir>/snapshots/`. */
   readonly dataDir: string;
-  /** Snapshots kept, newest first, default 3; older ones are deleted after each save. */
+  /** Snapshots kept, newest first, default 3; older ones are deleted after each save, checkpoints excepted. */
   readonly keep?: number;
+  /** Also keep the first snapshot of every window of this many versions, default 5,000; 0 keeps none. */
+  readonly checkpointEvery?: number;
   readonly logger?: Logger;
 }
 
@@ -28,7 +31,7 @@ function fileName(version: number): string {
  */
 export class EmbeddedSnapshotStore implements SnapshotStore {
   readonly dir: string;
-  private readonly keep: number;
+  private readonly retention: ResolvedRetention;
   private readonly logger: Logger;
   private state: 'new' | 'open' | 'closed' = 'new';
   private queue: Promise<unknown> = Promise.resolve();
@@ -37,8 +40,7 @@ export class EmbeddedSnapshotStore implements SnapshotStore {
 
   constructor(options: EmbeddedSnapshotStoreOptions) {
     this.dir = join(options.dataDir, 'snapshots');
-    this.keep = options.keep ?? 3;
-    if (!Number.isInteger(this.keep) || this.keep < 1) throw new StoreInvalidError('keep must be an integer >= 1');
+    this.retention = resolveRetention(options);
     this.logger = options.logger ?? childLogger('snapshot-store');
   }
 
@@ -55,19 +57,14 @@ export class EmbeddedSnapshotStore implements SnapshotStore {
 
   latest(): Promise<SnapshotRecord | null> {
     return this.serialised(async () => {
-      for (const version of await this.versions()) {
-        const path = join(this.dir, fileName(version));
-        try {
-          const snapshot = decodeSnapshotFile(await readFile(path));
-          if (snapshot.version !== version) throw new Error(`file holds version ${snapshot.version}`);
-          this.newestVersion = version;
-          return snapshot;
-        } catch (error) {
-          this.logger.warn({ path, err: errorMessage(error) }, 'skipping an unreadable snapshot; trying the previous');
-        }
-      }
-      return null;
+      const snapshot = await this.newestReadable(await this.versions());
+      if (snapshot !== null) this.newestVersion = snapshot.version;
+      return snapshot;
     });
+  }
+
+  atOrBefore(version: number): Promise<SnapshotRecord | null> {
+    return this.serialised(async () => this.newestReadable((await this.versions()).filter((v) => v <= version)));
   }
 
   save(snapshot: SnapshotRecord): Promise<void> {
@@ -119,8 +116,23 @@ export class EmbeddedSnapshotStore implements SnapshotStore {
     await this.syncDir();
   }
 
+  /** The first of `versions` (newest first) whose file reads back intact. */
+  private async newestReadable(versions: readonly number[]): Promise<SnapshotRecord | null> {
+    for (const version of versions) {
+      const path = join(this.dir, fileName(version));
+      try {
+        const snapshot = decodeSnapshotFile(await readFile(path));
+        if (snapshot.version !== version) throw new Error(`file holds version ${snapshot.version}`);
+        return snapshot;
+      } catch (error) {
+        this.logger.warn({ path, err: errorMessage(error) }, 'skipping an unreadable snapshot; trying the previous');
+      }
+    }
+    return null;
+  }
+
   private async prune(): Promise<void> {
-    const stale = (await this.versions()).slice(this.keep);
+    const stale = prunable(this.retention, await this.versions());
     for (const version of stale) await unlink(join(this.dir, fileName(version))).catch(() => undefined);
     if (stale.length > 0) await this.syncDir();
   }

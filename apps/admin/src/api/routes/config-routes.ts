@@ -8,17 +8,17 @@ import {
   type Change,
   type JsonObject,
 } from '@gantry/config';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { decodeForm } from '../http/form';
 import { isJsonMedia, mediaType, multipartPairs } from '../http/body';
 import { json, message } from '../http/responses';
 import type { Route } from '../router';
 import type { AdminResponse, AdminServices, RequestContext } from '../types';
 import { runWrite } from '../write/run-write';
+import { renderDeclarative } from './declarative-export';
 import { flattenDeclarativeErrors } from './flatten-errors';
 import { configIdentity } from './info-routes';
-
-const YAML_TYPE = 'application/yaml; charset=utf-8';
+import { exportConfigAt } from './time-travel-routes';
 
 function parseText(text: string): { ok: true; doc: unknown } | { ok: false; response: AdminResponse } {
   try {
@@ -76,29 +76,17 @@ function entitiesByKind(changes: readonly Change[]): JsonObject {
   return out;
 }
 
-function exportFormat(ctx: RequestContext): 'yaml' | 'json' | 'kong' {
-  const format = ctx.query.get('format');
-  if (format === 'yaml' || format === 'json') return format;
-  const accept = String(ctx.request.headers.accept ?? '');
-  return /yaml/i.test(accept) ? 'yaml' : 'kong';
-}
-
-/** `GET /config` (export) and `POST /config` (replace the whole configuration with one `replace` event). */
+/**
+ * `GET /config` (export; `?at=` exports a past version, see time-travel-routes) and `POST /config` (replace the
+ * whole configuration with one `replace` event).
+ */
 export function configRoutes(s: AdminServices): Route[] {
   return [
     {
       pattern: '/config',
       methods: {
-        GET: (ctx) => {
-          const doc = exportDeclarative(s.replica.state);
-          const format = exportFormat(ctx);
-          if (format === 'json') return json(200, doc);
-          const yaml = stringifyYaml(doc, { lineWidth: 0 });
-          // Kong wraps the YAML text in JSON; ?format=yaml (or Accept: yaml) sends the file itself.
-          return format === 'yaml'
-            ? { status: 200, body: yaml, headers: { 'Content-Type': YAML_TYPE } }
-            : json(200, { config: yaml });
-        },
+        GET: (ctx) =>
+          ctx.query.has('at') ? exportConfigAt(s, ctx) : renderDeclarative(ctx, exportDeclarative(s.replica.state)),
         POST: (ctx) =>
           runWrite(s, ctx, {
             prepare: async () => {

@@ -5,6 +5,7 @@ import {
   type Change,
   type ConfigEvent,
   type EventMeta,
+  type EventSource,
   type FoldOutcome,
 } from '@gantry/config';
 import { kongErrorResponse, message } from '../http/responses';
@@ -20,6 +21,12 @@ export interface PreparedWrite {
   readonly changes: Change[];
   /** `replace` for declarative imports; otherwise one change is a single event, several a changeset. */
   readonly replace?: boolean;
+  /** A changeset even for one change (a rollback is always one changeset). */
+  readonly changeset?: boolean;
+  /** Who produced the event, default `admin`. */
+  readonly source?: EventSource;
+  /** Audit text stored on the event (a rollback names its target version). */
+  readonly reason?: string;
 }
 
 /** How a route performs its write: prepare the changes (or answer directly), then render the success. */
@@ -76,16 +83,17 @@ export async function runWrite(services: AdminServices, ctx: RequestContext, pla
   }
   const meta: EventMeta = {
     actor: ctx.principal.name,
-    source: 'admin',
+    source: prepared.source ?? 'admin',
     origin_region: services.settings.region,
     request_id: ctx.requestId,
     timestamp: services.now(),
     ...(token === undefined ? {} : { idempotency_key: token.key }),
+    ...(prepared.reason === undefined ? {} : { reason: prepared.reason }),
   };
   const event =
     prepared.replace === true
       ? replaceEvent(prepared.changes, meta)
-      : prepared.changes.length === 1
+      : prepared.changes.length === 1 && prepared.changeset !== true
         ? createEvent(prepared.changes[0], meta)
         : changeset(prepared.changes, meta);
   if (token !== undefined) event.request_fingerprint = token.fingerprint;

@@ -1,0 +1,2 @@
+export * from './redact';
+export { isSecretPath, REDACTED } from './secret-fields';

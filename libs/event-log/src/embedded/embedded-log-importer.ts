@@ -1,0 +1,107 @@
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { childLogger, type Logger } from '@gantry/logging';
+import type { LogRecord } from '../config-log';
+import { LogClosedError, LogPositionError } from '../errors';
+import { appendAll } from './file-io';
+import { LockFile } from './lock-file';
+import { encodeFrame } from './record-codec';
+
+export interface EmbeddedLogImporterOptions {
+  /** The data directory; the log is written to `<dataDir>/log/config.log`, which must not exist yet. */
+  readonly dataDir: string;
+  /** Frames are written in batches of about this many bytes. Default 1 MiB. */
+  readonly batchBytes?: number;
+  readonly logger?: Logger;
+}
+
+/**
+ * Writes a new embedded log from records that already have their versions and timestamps (a replay), in the
+ * format `EmbeddedConfigLog` opens: the records keep their original timestamps, which an append would replace.
+ * Versions must run 1, 2, 3, ... The file is fsync'd once, by `finish()`; until then a crash leaves a log that
+ * `EmbeddedConfigLog` recovers to a prefix (a torn tail is truncated), never a reordered one. Holds the log's
+ * lock file while open, so a standalone process cannot open the directory meanwhile.
+ */
+export class EmbeddedLogImporter {
+  private readonly batchBytes: number;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private next = 1;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly file: FileHandle,
+    private readonly lock: LockFile,
+    options: EmbeddedLogImporterOptions,
+  ) {
+    this.batchBytes = options.batchBytes ?? 1024 * 1024;
+  }
+
+  /** Creates `<dataDir>/log/config.log`; fails with `EEXIST` when a log is already there. */
+  static async create(options: EmbeddedLogImporterOptions): Promise<EmbeddedLogImporter> {
+    const path = join(options.dataDir, 'log', 'config.log');
+    await mkdir(dirname(path), { recursive: true });
+    const lock = await LockFile.acquire(`${path}.lock`, options.logger ?? childLogger('event-log'));
+    try {
+      const file = await open(path, 'wx');
+      return new EmbeddedLogImporter(path, file, lock, options);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  /** The version the next record must carry. */
+  nextVersion(): number {
+    return this.next;
+  }
+
+  /** Queues one record; writes a batch once enough bytes are queued. */
+  async write(record: LogRecord): Promise<void> {
+    if (this.closed) throw new LogClosedError('the log importer is closed');
+    if (record.version !== this.next) {
+      throw new LogPositionError(`record version ${record.version} is out of order (expected ${this.next})`);
+    }
+    const frame = encodeFrame(record);
+    this.pending.push(frame);
+    this.pendingBytes += frame.length;
+    this.next++;
+    if (this.pendingBytes >= this.batchBytes) await this.flush();
+  }
+
+  /** Writes what is queued, fsyncs the file and its directory, and releases the lock. Resolves with the head. */
+  async finish(): Promise<number> {
+    if (this.closed) throw new LogClosedError('the log importer is closed');
+    await this.flush();
+    await this.file.datasync();
+    await syncDirectory(dirname(this.path));
+    await this.close();
+    return this.next - 1;
+  }
+
+  /** Releases the file and the lock without syncing (after a failure). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.file.close().catch(() => undefined);
+    await this.lock.release();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    await appendAll(this.file, data);
+  }
+}
+
+async function syncDirectory(path: string): Promise<void> {
+  const directory = await open(path, 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
