@@ -7,6 +7,7 @@
  */
 import type { Suite } from '../harness/types';
 import { adminSuite } from './admin';
+import { auditSuite } from './audit';
 import { bootSuite } from './boot';
 import { foldSuite } from './fold';
 import { logSuite } from './log';
@@ -14,6 +15,15 @@ import { pluginsSuite } from './plugins';
 import { proxySuite } from './proxy';
 import { routerSuite } from './router';
 
-const ALL: readonly Suite[] = [foldSuite, logSuite, adminSuite, bootSuite, proxySuite, routerSuite, pluginsSuite];
+const ALL: readonly Suite[] = [
+  foldSuite,
+  logSuite,
+  adminSuite,
+  bootSuite,
+  proxySuite,
+  routerSuite,
+  pluginsSuite,
+  auditSuite,
+];
 
 export const SUITES: Readonly<Record<string, Suite>> = Object.fromEntries(ALL.map((suite) => [suite.name, suite]));

@@ -39,6 +39,12 @@ function checkChange(value: unknown, i: number): Change {
   return c as unknown as Change;
 }
 
+/** The text of `data`; a Buffer (what logs hand out) is read in place, not copied first. */
+function utf8(data: Uint8Array): string {
+  const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return buffer.toString('utf8');
+}
+
 /**
  * Parses and checks an event read from the log. Rejects envelopes of an unknown `schema_version` first, with a
  * message that says which version this build reads, so an old replica fails loudly instead of misreading.
@@ -46,7 +52,7 @@ function checkChange(value: unknown, i: number): Change {
 export function decodeEvent(data: string | Uint8Array): ConfigEvent {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(typeof data === 'string' ? data : Buffer.from(data).toString('utf8'));
+    parsed = JSON.parse(typeof data === 'string' ? data : utf8(data));
   } catch (e) {
     fail(`config event is not valid JSON: ${(e as Error).message}`);
   }

@@ -35,9 +35,21 @@ export function getEntity(state: ConfigState, kind: EntityKind, id: string): Ent
   return state.entities[kind].get(id);
 }
 
+const byId = (a: Entity, b: Entity): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 /** All entities of a kind, sorted by id. */
 export function listEntities(state: ConfigState, kind: EntityKind): Entity[] {
-  return [...state.entities[kind].values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const map = state.entities[kind];
+  // The fold keys every entity by its id, so sorting the keys (the engine's native string order, the same code
+  // unit order as `<`) sorts the entities, several times faster than a comparator over 100k entities.
+  const ids = [...map.keys()].sort();
+  const entities = new Array<Entity>(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const entity = map.get(ids[i]) as Entity;
+    if (entity.id !== ids[i]) return [...map.values()].sort(byId); // a state not built by the fold
+    entities[i] = entity;
+  }
+  return entities;
 }
 
 /** Number of entities of a kind. */

@@ -1,8 +1,8 @@
-import { applyEvent, createState, stateHash, type ConfigState } from '@gantry/config';
+import { applyEvent, createState, snapshotHash, snapshotState, stateHash, type ConfigState } from '@gantry/config';
 import type { LogRecord } from '@gantry/event-log';
 import type { SnapshotRecord } from '@gantry/store';
 import type { ReplicaOutcome } from '../config-replica';
-import { decodeRecord } from './decode-record';
+import { decodeRecord, type DecodedRecord } from './decode-record';
 import { IdempotencyWindow, type IdempotencyLimits } from './idempotency-window';
 import { decodeSnapshotPayload, encodeSnapshotPayload } from './snapshot-payload';
 
@@ -27,14 +27,16 @@ export class ReplicaFold {
 
   /**
    * Folds the next record. Throws when `record.version` is not the next version (a bug upstream), and
-   * `UnsupportedEventError` for an event of a newer schema; the state is unchanged in both cases.
+   * `UnsupportedEventError` for an event of a newer schema; the state is unchanged in both cases. `decoded` is
+   * `decodeRecord(record)` when the caller already decoded it (a replay reads the time first), so it is not
+   * decoded twice.
    */
-  apply(record: LogRecord): ReplicaOutcome {
+  apply(record: LogRecord, decoded?: DecodedRecord): ReplicaOutcome {
     const expected = this.state.version + 1;
     if (record.version !== expected) {
       throw new Error(`replica fold: record version ${record.version} is out of order (expected ${expected})`);
     }
-    const decoded = decodeRecord(record);
+    decoded ??= decodeRecord(record);
     const { event } = decoded;
     if (!decoded.ok) {
       this.state.version = record.version;
@@ -68,11 +70,16 @@ export class ReplicaFold {
 
   /** The state and idempotency window as a snapshot for a `SnapshotStore`. */
   toSnapshot(takenAt = Date.now()): SnapshotRecord {
+    // One sorted copy of every kind serves both the hash and the payload.
+    const snapshot = snapshotState(this.state);
+    if (this.hashMemo === undefined || this.hashMemo.version !== this.contentVersion) {
+      this.hashMemo = { version: this.contentVersion, hash: snapshotHash(snapshot) };
+    }
     return {
       version: this.state.version,
-      hash: this.hash(),
+      hash: this.hashMemo.hash,
       takenAt,
-      payload: encodeSnapshotPayload(this.state, this.idempotency),
+      payload: encodeSnapshotPayload(this.state, this.idempotency, snapshot),
     };
   }
 

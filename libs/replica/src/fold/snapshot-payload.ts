@@ -1,4 +1,4 @@
-import { restoreState, snapshotState, type ConfigState } from '@gantry/config';
+import { restoreState, snapshotState, type ConfigState, type StateSnapshot } from '@gantry/config';
 import { IdempotencyWindow, type IdempotencyLimits } from './idempotency-window';
 
 /** Identifies the payload format; bump `REPLICA_SNAPSHOT_FORMAT_VERSION` when its shape changes. */
@@ -10,12 +10,17 @@ export const REPLICA_SNAPSHOT_FORMAT_VERSION = 1;
  * since a replica booted from a snapshot must de-duplicate exactly as one that folded the whole log. Plain JSON:
  * it is deterministic for a given version, so two processes saving the same version write identical bytes.
  */
-export function encodeSnapshotPayload(state: ConfigState, idempotency: IdempotencyWindow): Buffer {
+export function encodeSnapshotPayload(
+  state: ConfigState,
+  idempotency: IdempotencyWindow,
+  /** `snapshotState(state)` when the caller already made it. */
+  snapshot: StateSnapshot = snapshotState(state),
+): Buffer {
   return Buffer.from(
     JSON.stringify({
       format: REPLICA_SNAPSHOT_FORMAT,
       format_version: REPLICA_SNAPSHOT_FORMAT_VERSION,
-      state: snapshotState(state),
+      state: snapshot,
       idempotency: idempotency.toJSON(),
     }),
     'utf8',

@@ -1,0 +1,105 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { EmbeddedReplayTarget, ReplaySource, replay } from '@gantry/audit';
+import { EmbeddedConfigLog, EmbeddedLogImporter } from '@gantry/event-log';
+import type { BenchCase, MetricSpec, SampleContext } from '../../harness/types';
+import { MIX, silent, type SourceLog } from './source-log';
+
+/** The issue's goal: a replay rebuilds at least 100k events per second. */
+const EVENTS_PER_SEC: MetricSpec = {
+  name: 'eventsPerSec',
+  unit: 'events/s',
+  better: 'higher',
+  goal: { op: '>=', value: 100_000 },
+};
+
+export interface ReplayCaseOptions {
+  readonly events: number;
+  readonly warmUpEvents: number;
+  readonly source: (events: number) => Promise<SourceLog>;
+  readonly scratchDir: (prefix: string) => Promise<string>;
+}
+
+/** Opens the source log (not timed: the reference opens it the same way), runs `work`, closes it. */
+async function withSourceLog<T>(source: SourceLog, work: (log: EmbeddedConfigLog) => Promise<T>): Promise<T> {
+  const log = new EmbeddedConfigLog({ dataDir: source.dataDir, logger: silent });
+  await log.start();
+  try {
+    return await work(log);
+  } finally {
+    await log.close();
+  }
+}
+
+/**
+ * (a) `npx gantry replay --until <head> --into <dir>` as a library call: every record read from an embedded log,
+ * folded with the replicas' fold, written to a fresh data directory, and a snapshot of the result saved.
+ * Reference: the same records read the same way and written to a fresh log the same way, with no fold and no
+ * snapshot (a copy of the log).
+ */
+export function replayCase(options: ReplayCaseOptions): BenchCase {
+  const size = ({ warmUp }: SampleContext): number => (warmUp ? options.warmUpEvents : options.events);
+  const hashes = new Map<number, string>(); // every replay of one log must end in the same state
+  const target = async (prefix: string): Promise<string> => join(await options.scratchDir(prefix), 'data');
+
+  return {
+    name: `replay ${options.events.toLocaleString('en-US')} events`,
+    params: { events: options.events, source: 'embedded log', target: 'embedded store' },
+    metrics: [EVENTS_PER_SEC],
+    measure: async (ctx) => {
+      const source = await options.source(size(ctx));
+      const dataDir = await target('audit-replay');
+      try {
+        return await withSourceLog(source, async (log) => {
+          const started = performance.now();
+          const result = await replay({
+            source: new ReplaySource({ log }),
+            until: { version: source.events },
+            target: new EmbeddedReplayTarget({ dataDir, logger: silent }),
+          });
+          const seconds = (performance.now() - started) / 1000;
+          if (result.version !== source.events) {
+            throw new Error(`the replay stopped at version ${result.version} of ${source.events}`);
+          }
+          const first = hashes.get(source.events);
+          if (first !== undefined && first !== result.hash) {
+            throw new Error(`two replays of one log ended in different states (${first} and ${result.hash})`);
+          }
+          hashes.set(source.events, result.hash);
+          return { eventsPerSec: source.events / seconds };
+        });
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+    reference: {
+      name: 'copy the log',
+      description:
+        `the same records (${MIX}) read the same way (ReplaySource over the embedded log) and written to a fresh ` +
+        'embedded log the same way (EmbeddedLogImporter, as the replay target does), without decoding, folding, ' +
+        'or the final snapshot: the ratio is the share of a bare copy of the log the replay keeps',
+      measure: async (ctx) => {
+        const source = await options.source(size(ctx));
+        const dataDir = await target('audit-copy');
+        try {
+          return await withSourceLog(source, async (log) => {
+            const started = performance.now();
+            const importer = await EmbeddedLogImporter.create({ dataDir, logger: silent });
+            try {
+              for await (const record of new ReplaySource({ log }).records(1, source.events)) {
+                await importer.write(record);
+              }
+              await importer.finish();
+            } finally {
+              await importer.close();
+            }
+            return { eventsPerSec: source.events / ((performance.now() - started) / 1000) };
+          });
+        } finally {
+          await rm(dataDir, { recursive: true, force: true });
+        }
+      },
+    },
+  };
+}
