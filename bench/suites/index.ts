@@ -8,12 +8,22 @@
 import type { Suite } from '../harness/types';
 import { adminSuite } from './admin';
 import { bootSuite } from './boot';
+import { discoverySuite } from './discovery';
 import { foldSuite } from './fold';
 import { logSuite } from './log';
 import { pluginsSuite } from './plugins';
 import { proxySuite } from './proxy';
 import { routerSuite } from './router';
 
-const ALL: readonly Suite[] = [foldSuite, logSuite, adminSuite, bootSuite, proxySuite, routerSuite, pluginsSuite];
+const ALL: readonly Suite[] = [
+  foldSuite,
+  logSuite,
+  adminSuite,
+  bootSuite,
+  proxySuite,
+  routerSuite,
+  pluginsSuite,
+  discoverySuite,
+];
 
 export const SUITES: Readonly<Record<string, Suite>> = Object.fromEntries(ALL.map((suite) => [suite.name, suite]));
