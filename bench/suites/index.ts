@@ -9,6 +9,7 @@ import type { Suite } from '../harness/types';
 import { adminSuite } from './admin';
 import { auditSuite } from './audit';
 import { bootSuite } from './boot';
+import { discoverySuite } from './discovery';
 import { foldSuite } from './fold';
 import { logSuite } from './log';
 import { pluginsSuite } from './plugins';
@@ -23,6 +24,7 @@ const ALL: readonly Suite[] = [
   proxySuite,
   routerSuite,
   pluginsSuite,
+  discoverySuite,
   auditSuite,
 ];
 

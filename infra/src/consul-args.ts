@@ -51,6 +51,10 @@ export function consulAgentArgs(options: ConsulAgentOptions): string[] {
     '-disable-host-node-id',
     '-hcl',
     'disable_update_check = true',
+    // One blocking query per watched service is one connection each: the default (200 per client address) would
+    // refuse a discovery process watching 1,000 services (the discovery benchmark's initial sync).
+    '-hcl',
+    'limits { http_max_conns_per_client = 4096 }',
     '-data-dir',
     options.dataDir,
   ];

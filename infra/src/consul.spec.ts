@@ -34,6 +34,7 @@ describe('consul agent command line', () => {
   it('switches off every listener the tests do not use', () => {
     for (const flag of ['-dns-port', '-grpc-port', '-grpc-tls-port', '-serf-wan-port']) expect(value(flag)).toBe('-1');
     expect(value('-hcl')).toBe('disable_update_check = true');
+    expect(args).toContain('limits { http_max_conns_per_client = 4096 }');
   });
 });
 

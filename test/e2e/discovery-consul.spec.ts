@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdminClient } from '../conformance/admin/client';
 import { eventually } from '../../libs/store/src/testing/stored-state';
+import { storedConfigEvents, targetChanges } from '../support/config-audit';
 import { GantryCluster } from '../support/gantry-cluster';
 import { http } from '../support/http-client';
 import { consulAddress } from '../support/infra-env';
@@ -65,6 +66,7 @@ function discoveryEnv(): Record<string, string> {
 }
 
 const GRACE_MS = 4_000;
+const OWNER = 'discovery:consul:dc1';
 
 beforeAll(async () => {
   servers = await startUpstreams('consul-a', 'consul-b', 'hand-made');
@@ -114,13 +116,14 @@ describe('Consul discovery', () => {
     const deregisteredAt = Date.now();
     await consul(`/v1/agent/service/deregister/${service}-b`, { method: 'PUT' });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    if (Date.now() - deregisteredAt < GRACE_MS) expect((await answering()).has('consul-b')).toBe(true);
+    const seen = await answering();
+    if (Date.now() - deregisteredAt < GRACE_MS) expect(seen.has('consul-b')).toBe(true);
     // ...then lets go: its target goes; the hand-made target is untouched.
     await eventually(async () => !(await answering()).has('consul-b'), 30_000, 'consul-b removed');
     expect(Date.now() - deregisteredAt).toBeGreaterThanOrEqual(GRACE_MS);
     const left = await targets();
     expect(left.map((t) => t.target)).toContain(servers[2].target);
-    for (const t of left) if (t.target !== servers[2].target) expect(t.tags).toContain(`discovery:consul:dc1`);
+    for (const t of left) if (t.target !== servers[2].target) expect(t.tags).toContain(OWNER);
   });
 
   it('a standby takes over when the leader dies', async () => {
@@ -134,5 +137,37 @@ describe('Consul discovery', () => {
     // The new leader keeps serving the registry: a new instance is routed to.
     await consul(`/v1/agent/check/pass/check-${service}-a`, { method: 'PUT' });
     await eventually(async () => (await answering()).has('consul-a'), 30_000, 'consul-a back through the new leader');
+  });
+
+  it('records every change as a config event with its source, actor and reason', async () => {
+    const [a, b, handMade] = servers;
+    const version = await cluster.converge();
+    const events = await storedConfigEvents(cluster.keyspace, version);
+    const upstreamId = ((await admin.get(`/upstreams/${upstream}`)).body as { id: string }).id;
+    const changes = targetChanges(events, upstreamId);
+    const discovered = changes.filter((c) => c.tags.includes(OWNER));
+
+    // Both registered (in either order, maybe in one changeset), consul-a gone with its failing check, consul-b
+    // deregistered (after the grace), consul-a back through the new leader.
+    const steps = discovered.map((c) => [c.change.op, c.target]);
+    expect(steps.slice(0, 2)).toEqual(
+      expect.arrayContaining([
+        ['create', a.target],
+        ['create', b.target],
+      ]),
+    );
+    expect(steps.slice(2)).toEqual([
+      ['delete', a.target],
+      ['delete', b.target],
+      ['create', a.target],
+    ]);
+    for (const { event } of discovered) {
+      expect(event).toMatchObject({ source: 'discovery', actor: OWNER });
+      expect(typeof event.reason === 'string' && event.reason.length > 0).toBe(true);
+    }
+    expect(discovered[3].event.reason).toMatch(new RegExp(`empty-payload grace period of ${GRACE_MS} ms ended`));
+
+    const byHand = changes.filter((c) => c.target === handMade.target);
+    expect(byHand.map((c) => [c.change.op, c.event.source])).toEqual([['create', 'admin']]);
   });
 });

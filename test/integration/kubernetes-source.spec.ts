@@ -19,10 +19,10 @@ import {
   type WatchQuery,
 } from '@gantry/discovery';
 import pino from 'pino';
-import { kubeRequest, loadKubeconfig as loadInfraKubeconfig, type KubeAccess } from '../../infra/src';
 import { serviceObject, sliceObject, type EndpointSpec } from '../../libs/discovery/src/kubernetes/testing/builders';
 import { FoldingWriter } from '../../libs/discovery/src/testing/folding-writer';
 import { kubeconfigPath } from '../support/infra-env';
+import { KubeNamespace } from '../support/kube-namespace';
 
 const silent = pino({ level: 'silent' });
 
@@ -83,29 +83,16 @@ class Recorder implements DiscoverySink {
 const NAMESPACE = `gantry-it-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 const SLICES = `/apis/discovery.k8s.io/v1/namespaces/${NAMESPACE}/endpointslices`;
 
-let access: KubeAccess;
+let namespace: KubeNamespace | undefined;
 let writer: FoldingWriter;
 let reconciler: Reconciler;
 let recorder: Recorder;
 let api: ExpiringKubeApi;
 let source: KubernetesSource;
 
-async function kube(method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await kubeRequest(access, method, path, body);
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${response.text}`);
-  return JSON.parse(response.text) as unknown;
-}
-
-async function putSlice(name: string, endpoints: EndpointSpec[]): Promise<void> {
-  const slice = sliceObject(NAMESPACE, name, 'orders', endpoints);
-  const existing = await kubeRequest(access, 'GET', `${SLICES}/${name}`);
-  if (existing.status === 404) {
-    await kube('POST', SLICES, slice);
-  } else {
-    const { metadata } = JSON.parse(existing.text) as KubeEndpointSlice;
-    await kube('PUT', `${SLICES}/${name}`, { ...slice, metadata: { ...slice.metadata, ...metadata } });
-  }
-}
+const kube = (method: string, path: string, body?: unknown): Promise<unknown> => namespace!.request(method, path, body);
+const putSlice = (name: string, endpoints: EndpointSpec[]): Promise<void> =>
+  namespace!.putSlice(name, 'orders', endpoints);
 
 /** The targets of an upstream in the fold: address → weight. */
 function fold(upstream: string): Record<string, number> {
@@ -135,9 +122,9 @@ async function eventually(check: () => void): Promise<void> {
 
 beforeAll(async () => {
   const file = kubeconfigPath();
-  access = loadInfraKubeconfig(file);
+  namespace = new KubeNamespace(NAMESPACE);
   // Unreachable or refusing API server: this throws and every test fails (never skips).
-  await kube('POST', '/api/v1/namespaces', { metadata: { name: NAMESPACE } });
+  await namespace.create();
   await kube(
     'POST',
     `/api/v1/namespaces/${NAMESPACE}/services`,
@@ -166,28 +153,10 @@ beforeAll(async () => {
   });
 });
 
-/**
- * No namespace controller runs to empty a deleted namespace and lift its `kubernetes` finalizer: the test
- * deletes what it made, then finalizes the namespace itself, so that nothing is left in etcd.
- */
-async function removeNamespace(): Promise<void> {
-  await kubeRequest(access, 'DELETE', SLICES);
-  for (const name of ['orders', 'ignored']) {
-    await kubeRequest(access, 'DELETE', `/api/v1/namespaces/${NAMESPACE}/services/${name}`);
-  }
-  await kubeRequest(access, 'DELETE', `/api/v1/namespaces/${NAMESPACE}`);
-  await kubeRequest(access, 'PUT', `/api/v1/namespaces/${NAMESPACE}/finalize`, {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: NAMESPACE },
-    spec: { finalizers: [] },
-  });
-}
-
 afterAll(async () => {
   await source?.stop();
   await reconciler?.close();
-  if (access !== undefined) await removeNamespace();
+  await namespace?.remove();
 });
 
 const UPSTREAM = `${NAMESPACE}-orders`;

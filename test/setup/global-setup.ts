@@ -6,6 +6,7 @@
  */
 import { COMPONENTS, type ComponentName, ensureUp, InfraUpError, isComponentName, stop } from '../../infra/src';
 import { envFlag, envList } from '../../infra/src/env';
+import { sweepTestKeyspaces } from './sweep-test-keyspaces';
 
 declare global {
   /** What this Jest run started, for the global teardown (same process). */
@@ -24,6 +25,9 @@ function requestedComponents(): ComponentName[] {
   return names as ComponentName[];
 }
 
+/** Test keyspaces older than this belong to runs that are over (a full run takes about ten minutes). */
+const STALE_AFTER_MS = 60 * 60 * 1000;
+
 export default async function globalSetup(): Promise<void> {
   const components = requestedComponents();
   const log = (msg: string) => console.log(`[infra] ${msg}`);
@@ -41,6 +45,10 @@ export default async function globalSetup(): Promise<void> {
     if (components.includes('cassandra')) {
       process.env.GANTRY_CASSANDRA_CONTACT_POINTS = endpoints.cassandraContactPoints.join(',');
       process.env.GANTRY_CASSANDRA_LOCAL_DC = endpoints.cassandraLocalDc;
+      // Only a node the infra scripts manage and this run did not just start has earlier runs' leftovers.
+      if (results.some((r) => r.component === 'cassandra' && r.state === 'reused')) {
+        await sweepTestKeyspaces(endpoints.cassandraContactPoints, endpoints.cassandraLocalDc, STALE_AFTER_MS, log);
+      }
     }
     if (components.includes('redis')) process.env.GANTRY_REDIS_URL = endpoints.redisUrl;
     if (components.includes('consul')) process.env.CONSUL_HTTP_ADDR = endpoints.consulAddress;

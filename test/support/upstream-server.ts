@@ -25,6 +25,7 @@ export class UpstreamServer {
   hits = 0;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
+  private host = '127.0.0.1';
 
   constructor(readonly name: string) {
     this.server = createServer((req, res) => {
@@ -59,8 +60,10 @@ export class UpstreamServer {
     });
   }
 
-  async start(port = 0): Promise<this> {
-    this.server.listen(port, '127.0.0.1');
+  /** `host` is the address to listen on (and in `target`): another than loopback for a Kubernetes endpoint. */
+  async start(port = 0, host = '127.0.0.1'): Promise<this> {
+    this.host = host;
+    this.server.listen(port, host);
     await once(this.server, 'listening');
     return this;
   }
@@ -70,7 +73,7 @@ export class UpstreamServer {
   }
 
   get target(): string {
-    return `127.0.0.1:${this.port}`;
+    return `${this.host}:${this.port}`;
   }
 
   /** A service `url` pointing at this server. */

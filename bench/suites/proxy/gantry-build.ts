@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { envFlag } from '../../../infra/src/env';
 import { REPO_ROOT, spawnChild } from './child';
 
-export type GantryApp = 'standalone' | 'admin' | 'proxy';
+export type GantryApp = 'standalone' | 'admin' | 'proxy' | 'discovery';
 
 /** How the suite runs Gantry's apps: the `nest build` output (default) or the sources through ts-node. */
 export type GantryRuntime = 'dist' | 'ts-node';
