@@ -1,6 +1,6 @@
 import type { Entity } from '@gantry/config';
 import { diffEntitySegments } from '../diff/entity-diff';
-import { redactEntity, redactFieldChanges } from './redact';
+import { redactAt, redactEntity, redactFieldChanges } from './redact';
 import { REDACTED } from './secret-fields';
 
 const id = '6a3f5f0e-7f7e-4a0c-9d8b-0d2a4c1b2e3f';
@@ -81,5 +81,39 @@ describe('redactFieldChanges', () => {
     expect(redactFieldChanges('plugins', changes)).toEqual([
       { path: 'config', before: null, after: { redis: { password: REDACTED } } },
     ]);
+  });
+});
+
+describe('redactEntity without a copy', () => {
+  it('returns an entity with nothing to redact as is, and never changes its input', () => {
+    const service = { id, name: 'shop', host: 'shop.internal', port: 80 } as Entity;
+    expect(redactEntity('services', service)).toBe(service);
+    const unset = { id, consumer, key: null } as unknown as Entity;
+    expect(redactEntity('keyauth_credentials', unset)).toBe(unset);
+    const cert = { id, cert: 'PEM', key: 'PRIVATE', key_alt: null } as unknown as Entity;
+    expect(redactEntity('certificates', cert)).toEqual({ id, cert: 'PEM', key: REDACTED, key_alt: null });
+    expect(cert.key).toBe('PRIVATE');
+  });
+
+  it('agrees with the path-by-path redaction for every kind but plugins', () => {
+    const kinds = [
+      'services',
+      'routes',
+      'consumers',
+      'keyauth_credentials',
+      'basicauth_credentials',
+      'jwt_secrets',
+      'hmacauth_credentials',
+      'certificates',
+      'ca_certificates',
+      'upstreams',
+      'targets',
+      'snis',
+      'acls',
+    ] as const;
+    const entity = { id, key: 'k', password: 'p', secret: 's', key_alt: 'a', name: 'https://u:p@x', tags: ['t'] };
+    for (const kind of kinds) {
+      expect(redactEntity(kind, entity as unknown as Entity)).toEqual(redactAt(kind, [], entity as never));
+    }
   });
 });

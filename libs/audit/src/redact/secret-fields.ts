@@ -24,6 +24,11 @@ const SECRET_FIELDS: Partial<Record<EntityKind, ReadonlySet<string>>> = {
 const SECRET_CONFIG_KEY =
   /^(?:.*[_-])?(?:password|passwd|secret|client[_-]?secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key)$/i;
 
+/** The top-level secret fields of a kind other than `plugins`; undefined when it has none. */
+export function secretFieldsOf(kind: EntityKind): ReadonlySet<string> | undefined {
+  return SECRET_FIELDS[kind];
+}
+
 /** Marker that replaces a secret value in audit responses. */
 export const REDACTED = '<redacted>';
 
