@@ -11,51 +11,25 @@ import {
   historyBucket,
   type PersisterOptions,
 } from '@gantry/store';
-import pino from 'pino';
 import { ed25519Pem } from '../../libs/audit/src/chain/testing/chain-fixtures';
 import { mixedLog } from '../../libs/replica/src/testing/events';
 import { eventually } from '../../libs/store/src/testing/stored-state';
-import { cassandraLocalDc, uniqueName } from '../support/infra-env';
 import { useSharedBackends } from '../support/shared-backends';
 
 jest.setTimeout(90_000);
 
-const silent = pino({ level: 'silent' });
 const shared = useSharedBackends('gantry-test-audit-chain');
-const { topics, keyspaces, closers } = shared;
 const { privatePem, publicPem } = ed25519Pem();
 const chain = new EventChain(ChainKeys.load({ signingKey: privatePem }));
 /** What an auditor holds: the public key only. */
 const auditorKeys = ChainKeys.load({ verifyKey: publicPem });
 
-async function newLog(): Promise<KafkaConfigLog> {
-  const topic = uniqueName('audit_chain');
-  topics.push(topic);
-  const log = new KafkaConfigLog({ connection: shared.kafka, topic, logger: silent });
-  await log.start();
-  closers.push(() => log.close());
-  return log;
-}
+const newLog = (): Promise<KafkaConfigLog> => shared.newLog('audit_chain');
 
-function newKeyspace(): string {
-  const keyspace = uniqueName('audit_chain');
-  keyspaces.push(keyspace);
-  return keyspace;
-}
+const newKeyspace = (): string => shared.newKeyspace('audit_chain');
 
 function persister(options: Pick<PersisterOptions, 'log' | 'keyspace'> & Partial<PersisterOptions>): Persister {
-  const p = new Persister({
-    connection: shared.cassandra,
-    replication: { [cassandraLocalDc()]: 1 },
-    snapshotEvery: { events: 10, ms: 60_000 },
-    backoff: { minMs: 50, maxMs: 500 },
-    headPollMs: 200,
-    logger: silent,
-    chain,
-    ...options,
-  });
-  closers.push(() => p.close());
-  return p;
+  return shared.newPersister({ chain, ...options });
 }
 
 async function append(log: ConfigLog, values: Buffer[]): Promise<number> {

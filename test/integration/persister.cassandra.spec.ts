@@ -7,42 +7,21 @@ import pino from 'pino';
 import { mixedLog, uid } from '../../libs/replica/src/testing/events';
 import { readAll } from '../../libs/replica/src/testing/log-doubles';
 import { eventually, storedStateHash } from '../../libs/store/src/testing/stored-state';
-import { cassandraContactPoints, cassandraLocalDc, uniqueName } from '../support/infra-env';
+import { cassandraContactPoints, cassandraLocalDc } from '../support/infra-env';
 import { useSharedBackends } from '../support/shared-backends';
 
 jest.setTimeout(90_000);
 
 const silent = pino({ level: 'silent' });
 const shared = useSharedBackends('gantry-test-persister');
-const { topics, keyspaces, closers } = shared;
+const { closers } = shared;
 
-async function newLog(): Promise<KafkaConfigLog> {
-  const topic = uniqueName('persister');
-  topics.push(topic);
-  const log = new KafkaConfigLog({ connection: shared.kafka, topic, logger: silent });
-  await log.start();
-  closers.push(() => log.close());
-  return log;
-}
+const newLog = (): Promise<KafkaConfigLog> => shared.newLog('persister');
 
-function newKeyspace(): string {
-  const keyspace = uniqueName('persister');
-  keyspaces.push(keyspace);
-  return keyspace;
-}
+const newKeyspace = (): string => shared.newKeyspace('persister');
 
 function persister(options: Pick<PersisterOptions, 'log' | 'keyspace'> & Partial<PersisterOptions>): Persister {
-  const p = new Persister({
-    connection: shared.cassandra,
-    replication: { [cassandraLocalDc()]: 1 },
-    snapshotEvery: { events: 10, ms: 60_000 },
-    backoff: { minMs: 50, maxMs: 500 },
-    headPollMs: 200,
-    logger: silent,
-    ...options,
-  });
-  closers.push(() => p.close());
-  return p;
+  return shared.newPersister({ ...options });
 }
 
 async function append(log: ConfigLog, values: Buffer[]): Promise<number> {

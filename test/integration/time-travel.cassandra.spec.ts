@@ -25,13 +25,9 @@ jest.setTimeout(120_000);
 
 const silent = pino({ level: 'silent' });
 const shared = useSharedBackends('gantry-test-time-travel');
-const { topics, keyspaces, closers } = shared;
+const { topics, closers } = shared;
 
-function newKeyspace(): string {
-  const keyspace = uniqueName('time_travel');
-  keyspaces.push(keyspace);
-  return keyspace;
-}
+const newKeyspace = (): string => shared.newKeyspace('time_travel');
 
 async function newStore(keyspace: string, retention: { keep?: number; checkpointEvery?: number } = {}) {
   const store = new CassandraSnapshotStore({
