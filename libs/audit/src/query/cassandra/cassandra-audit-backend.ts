@@ -4,7 +4,7 @@ import {
   ALL_DAYS,
   AUDIT_BUCKET_SIZE,
   AUDIT_CHANGE_CHUNK,
-  CONFIG_STREAM,
+  CassandraEventHistory,
   DAY_DIMENSION,
   DAYS_DIMENSION,
   auditBucket,
@@ -36,19 +36,17 @@ export interface CassandraAuditBackendOptions {
 export class CassandraAuditBackend implements AuditBackend {
   private readonly ks: string;
   private readonly pageSize: number;
+  private readonly history: CassandraEventHistory;
 
   constructor(private readonly options: CassandraAuditBackendOptions) {
     this.ks = cqlIdentifier(options.keyspace);
     this.pageSize = options.pageSize ?? 500;
+    this.history = new CassandraEventHistory({ connection: options.connection, keyspace: options.keyspace });
   }
 
-  async queryableVersion(): Promise<number> {
-    const result = await this.options.connection.execute(
-      `SELECT version FROM ${this.ks}.persister_progress WHERE name = ?`,
-      [CONFIG_STREAM],
-    );
-    const row = result.first();
-    return row ? toNumber(row.get('version')) : 0;
+  /** The persister's progress: every version up to it has all of its audit rows. */
+  queryableVersion(): Promise<number> {
+    return this.history.persistedVersion();
   }
 
   async sync(version: number, timeoutMs: number): Promise<void> {
