@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../events/canonical-json';
 import { isJsonObject } from '../json';
 import { ENTITY_KINDS, isEntityKind, type Entity, type EntityKind } from '../kinds';
+import { canonicalStateEntities } from './canonical-entities';
 import { createEntity, type AppliedChange } from './mutations';
 import { createState, listEntities, type ConfigState } from './state';
 import { Tx } from './tx';
@@ -58,39 +57,10 @@ export function restoreState(json: unknown): ConfigState {
   return state;
 }
 
-/** Kinds in the order the hash encodes them (code unit order, like the keys of canonical JSON). */
-const HASHED_KINDS = [...ENTITY_KINDS].sort();
-
-/** Canonical JSON is handed to the hash in chunks of about this many characters rather than one entity at a time. */
-const HASH_CHUNK = 64 * 1024;
-
 /**
- * sha256 (hex) of the canonical JSON of the snapshot's `entities`. The version is left out, so replicas at the
- * same content agree and a rejected event leaves the hash unchanged.
+ * sha256 (hex) of the canonical JSON of the state's entities (every kind, sorted by id). The version is left out,
+ * so replicas at the same content agree and a rejected event leaves the hash unchanged.
  */
 export function stateHash(state: ConfigState): string {
-  return hashEntities((kind) => listEntities(state, kind));
-}
-
-/** `stateHash` of the state a snapshot holds, from its already sorted lists (no second sort of every kind). */
-export function snapshotHash(snapshot: StateSnapshot): string {
-  return hashEntities((kind) => snapshot.entities[kind] ?? []);
-}
-
-function hashEntities(sorted: (kind: EntityKind) => readonly Entity[]): string {
-  const hash = createHash('sha256');
-  let chunk = '{';
-  HASHED_KINDS.forEach((kind, i) => {
-    chunk += `${i > 0 ? ',' : ''}${JSON.stringify(kind)}:[`;
-    sorted(kind).forEach((entity, j) => {
-      chunk += j > 0 ? `,${canonicalJson(entity)}` : canonicalJson(entity);
-      if (chunk.length >= HASH_CHUNK) {
-        hash.update(chunk);
-        chunk = '';
-      }
-    });
-    chunk += ']';
-  });
-  hash.update(`${chunk}}`);
-  return hash.digest('hex');
+  return canonicalStateEntities(state, false).hash;
 }

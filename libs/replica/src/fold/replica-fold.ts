@@ -1,4 +1,4 @@
-import { applyEvent, createState, snapshotHash, snapshotState, stateHash, type ConfigState } from '@gantry/config';
+import { applyEvent, canonicalStateEntities, createState, stateHash, type ConfigState } from '@gantry/config';
 import type { LogRecord } from '@gantry/event-log';
 import type { SnapshotRecord } from '@gantry/store';
 import type { ReplicaOutcome } from '../config-replica';
@@ -51,7 +51,19 @@ export class ReplicaFold {
         return { status: 'duplicate', version: record.version, event, first };
       }
     }
-    const outcome = { ...applyEvent(this.state, event), event };
+    const folded = applyEvent(this.state, event);
+    // Field by field rather than `{ ...folded, event }`: the spread showed up in replay profiles. Same key order,
+    // so a remembered outcome serialises identically in snapshots.
+    const outcome: ReplicaOutcome =
+      folded.status === 'applied'
+        ? { status: 'applied', version: folded.version, applied: folded.applied, event }
+        : {
+            status: 'rejected',
+            version: folded.version,
+            error: folded.error,
+            changeIndex: folded.changeIndex,
+            event,
+          };
     if (outcome.status === 'applied' && outcome.applied.length > 0) this.contentVersion = record.version;
     if (typeof key === 'string') this.idempotency.remember(key, event.timestamp, outcome);
     return outcome;
@@ -70,16 +82,14 @@ export class ReplicaFold {
 
   /** The state and idempotency window as a snapshot for a `SnapshotStore`. */
   toSnapshot(takenAt = Date.now()): SnapshotRecord {
-    // One sorted copy of every kind serves both the hash and the payload.
-    const snapshot = snapshotState(this.state);
-    if (this.hashMemo === undefined || this.hashMemo.version !== this.contentVersion) {
-      this.hashMemo = { version: this.contentVersion, hash: snapshotHash(snapshot) };
-    }
+    // One canonical encoding of every entity serves both the hash and the payload.
+    const entities = canonicalStateEntities(this.state, true);
+    this.hashMemo = { version: this.contentVersion, hash: entities.hash };
     return {
       version: this.state.version,
-      hash: this.hashMemo.hash,
+      hash: entities.hash,
       takenAt,
-      payload: encodeSnapshotPayload(this.state, this.idempotency, snapshot),
+      payload: encodeSnapshotPayload(this.state, this.idempotency, entities),
     };
   }
 
