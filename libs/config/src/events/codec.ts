@@ -23,6 +23,11 @@ function fail(message: string): never {
   throw new EventDecodeError(message);
 }
 
+// Sets rather than `includes` on the constant arrays: every event of a replay goes through these checks.
+const CHANGE_OP_SET: ReadonlySet<unknown> = new Set(CHANGE_OPS);
+const EVENT_TYPE_SET: ReadonlySet<unknown> = new Set(EVENT_TYPES);
+const EVENT_SOURCE_SET: ReadonlySet<unknown> = new Set(EVENT_SOURCES);
+
 function isEntityOrNull(value: unknown): boolean {
   return value === null || (isJsonObject(value) && typeof value.id === 'string');
 }
@@ -30,7 +35,7 @@ function isEntityOrNull(value: unknown): boolean {
 function checkChange(value: unknown, i: number): Change {
   if (!isJsonObject(value)) fail(`config event: changes[${i}] is not an object`);
   const c = value;
-  if (!(CHANGE_OPS as readonly unknown[]).includes(c.op)) fail(`config event: changes[${i}].op is invalid`);
+  if (!CHANGE_OP_SET.has(c.op)) fail(`config event: changes[${i}].op is invalid`);
   if (!isEntityKind(c.kind)) fail(`config event: changes[${i}].kind ${JSON.stringify(c.kind)} is not an entity kind`);
   if (typeof c.key !== 'string') fail(`config event: changes[${i}].key must be a string`);
   if (!isEntityOrNull(c.before) || !isEntityOrNull(c.after)) {
@@ -68,9 +73,8 @@ export function decodeEvent(data: string | Uint8Array): ConfigEvent {
   if (typeof e.version !== 'number' || !Number.isInteger(e.version) || e.version < 0) {
     fail('config event: version must be a non-negative integer');
   }
-  if (!(EVENT_TYPES as readonly unknown[]).includes(e.type))
-    fail(`config event: type ${JSON.stringify(e.type)} is invalid`);
-  if (!(EVENT_SOURCES as readonly unknown[]).includes(e.source)) {
+  if (!EVENT_TYPE_SET.has(e.type)) fail(`config event: type ${JSON.stringify(e.type)} is invalid`);
+  if (!EVENT_SOURCE_SET.has(e.source)) {
     fail(`config event: source ${JSON.stringify(e.source)} is invalid`);
   }
   if (typeof e.actor !== 'string') fail('config event: actor must be a string');
@@ -95,8 +99,9 @@ export function decodeEvent(data: string | Uint8Array): ConfigEvent {
     fail('config event: request_fingerprint must be a string or null');
   }
   if (!Array.isArray(e.changes)) fail('config event: changes must be an array');
-  e.changes.forEach((c, i) => checkChange(c, i));
-  if (e.type !== 'changeset' && e.type !== 'replace' && e.changes.length !== 1) {
+  const changes = e.changes;
+  for (let i = 0; i < changes.length; i++) checkChange(changes[i], i);
+  if (e.type !== 'changeset' && e.type !== 'replace' && changes.length !== 1) {
     fail(`config event: a ${JSON.stringify(e.type)} event carries exactly one change`);
   }
   return e as unknown as ConfigEvent;

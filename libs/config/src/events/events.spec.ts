@@ -77,6 +77,33 @@ describe('codec', () => {
     expect(() => decodeEvent(JSON.stringify({ ...good, changes: [] }))).toThrow(/exactly one change/);
     expect(() => decodeEvent(JSON.stringify({ ...good, source: 'nope' }))).toThrow(/source/);
   });
+
+  it('names the rule an event breaks, with the exact message', () => {
+    const good = createEvent(createChange('services', svc), meta);
+    const change = good.changes[0];
+    const cases: [object, string][] = [
+      [{ ...good, type: 'upsert' }, 'config event: type "upsert" is invalid'],
+      [{ ...good, type: 1 }, 'config event: type 1 is invalid'],
+      [{ ...good, source: null }, 'config event: source null is invalid'],
+      [{ ...good, changes: {} }, 'config event: changes must be an array'],
+      [{ ...good, changes: [null] }, 'config event: changes[0] is not an object'],
+      [{ ...good, changes: [{ ...change, op: 'upsert' }] }, 'config event: changes[0].op is invalid'],
+      [{ ...good, changes: [{ ...change, kind: 1 }] }, 'config event: changes[0].kind 1 is not an entity kind'],
+      [
+        { ...good, type: 'changeset', changes: [change, { ...change, op: 'x' }] },
+        'config event: changes[1].op is invalid',
+      ],
+      [
+        { ...good, changes: [{ ...change, after: { id: 1 } }] },
+        'config event: changes[0].before/after must be entities with an id, or null',
+      ],
+      [{ ...good, type: 'delete', changes: [] }, 'config event: a "delete" event carries exactly one change'],
+    ];
+    for (const [event, message] of cases) {
+      expect(() => decodeEvent(Buffer.from(JSON.stringify(event)))).toThrow(new EventDecodeError(message));
+    }
+    expect(decodeEvent(JSON.stringify({ ...good, type: 'changeset', changes: [] })).changes).toEqual([]);
+  });
 });
 
 describe('canonicalJson', () => {

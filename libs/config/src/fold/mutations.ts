@@ -10,7 +10,7 @@ import type { KongError } from '../errors/kong-error';
 import type { ChangeOp } from '../events/types';
 import { isJsonObject } from '../json';
 import { isEntityKind, type Entity, type EntityKind } from '../kinds';
-import { REFERENCED_BY, REFERENCES, refId, refIndexName, UNIQUE_RULES, uniqueDescription, uniqueKey } from './rules';
+import { REFERENCED_BY, REFERENCES, refId, UNIQUE_RULES, uniqueDescription, uniqueKey } from './rules';
 import type { ConfigState } from './state';
 import type { Tx } from './tx';
 
@@ -37,7 +37,7 @@ function addRef(tx: Tx, index: Map<string, Set<string>>, parent: string, child: 
   let set = index.get(parent);
   if (set === undefined) {
     set = new Set();
-    tx.mapSet(index, parent, set);
+    tx.mapInsert(index, parent, set);
   }
   tx.setAdd(set, child);
 }
@@ -56,7 +56,7 @@ function addIndexes(state: ConfigState, tx: Tx, kind: EntityKind, entity: Entity
   }
   for (const fk of REFERENCES[kind]) {
     const parent = refId(entity[fk.field]);
-    if (parent !== undefined) addRef(tx, state.refs[refIndexName(fk)], parent, entity.id);
+    if (parent !== undefined) addRef(tx, state.refs[fk.index], parent, entity.id);
   }
 }
 
@@ -68,7 +68,7 @@ function removeIndexes(state: ConfigState, tx: Tx, kind: EntityKind, entity: Ent
   }
   for (const fk of REFERENCES[kind]) {
     const parent = refId(entity[fk.field]);
-    if (parent !== undefined) removeRef(tx, state.refs[refIndexName(fk)], parent, entity.id);
+    if (parent !== undefined) removeRef(tx, state.refs[fk.index], parent, entity.id);
   }
 }
 
@@ -105,7 +105,7 @@ export function createEntity(
   if (map.has(entity.id)) return primaryKeyViolation({ id: entity.id });
   const err = checkReferences(state, kind, entity) ?? checkUnique(state, kind, entity);
   if (err !== undefined) return err;
-  tx.mapSet(map, entity.id, entity);
+  tx.mapInsert(map, entity.id, entity);
   addIndexes(state, tx, kind, entity);
   applied.push({ op: 'create', kind, key: entity.id, before: null, after: entity });
   return undefined;
@@ -148,12 +148,12 @@ export function deleteEntity(
   if (before === undefined) return undefined;
   for (const fk of REFERENCED_BY[kind]) {
     if (fk.onDelete !== 'restrict') continue;
-    const children = state.refs[refIndexName(fk)].get(id);
+    const children = state.refs[fk.index].get(id);
     if (children !== undefined && children.size > 0) return referencedByOthers(kind, fk.kind);
   }
   for (const fk of REFERENCED_BY[kind]) {
     if (fk.onDelete !== 'cascade') continue;
-    const children = state.refs[refIndexName(fk)].get(id);
+    const children = state.refs[fk.index].get(id);
     if (children === undefined) continue;
     // Sorted so every replica, including one restored from a snapshot, reports cascades in the same order.
     for (const child of [...children].sort()) {

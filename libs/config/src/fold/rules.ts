@@ -32,20 +32,37 @@ export const UNIQUE_RULES: Readonly<Record<EntityKind, readonly UniqueRule[]>> =
   ENTITY_KINDS.map((k) => [k, rulesFor(k)]),
 ) as Record<EntityKind, UniqueRule[]>;
 
-/** Foreign keys held by each kind (child side). */
-export const REFERENCES: Readonly<Record<EntityKind, readonly ForeignKeyInfo[]>> = Object.fromEntries(
-  ENTITY_KINDS.map((k) => [k, FOREIGN_KEYS.filter((fk) => fk.kind === k)]),
-) as Record<EntityKind, ForeignKeyInfo[]>;
-
-/** Foreign keys pointing at each kind (parent side). */
-export const REFERENCED_BY: Readonly<Record<EntityKind, readonly ForeignKeyInfo[]>> = Object.fromEntries(
-  ENTITY_KINDS.map((k) => [k, FOREIGN_KEYS.filter((fk) => fk.reference === k)]),
-) as Record<EntityKind, ForeignKeyInfo[]>;
-
 /** Name of the reverse index of a foreign key (`routes.service`). */
 export function refIndexName(fk: ForeignKeyInfo): string {
   return `${fk.kind}.${fk.field}`;
 }
+
+/** A foreign key with the name of its reverse index. */
+export interface ReferenceRule extends ForeignKeyInfo {
+  /** `refIndexName(fk)`, built once: the fold looks indexes up for every change it applies. */
+  readonly index: string;
+}
+
+function referenceRules(
+  belongsTo: (fk: ForeignKeyInfo, kind: EntityKind) => boolean,
+): Record<EntityKind, ReferenceRule[]> {
+  return Object.fromEntries(
+    ENTITY_KINDS.map((k) => [
+      k,
+      FOREIGN_KEYS.filter((fk) => belongsTo(fk, k)).map((fk) => ({ ...fk, index: refIndexName(fk) })),
+    ]),
+  ) as Record<EntityKind, ReferenceRule[]>;
+}
+
+/** Foreign keys held by each kind (child side). */
+export const REFERENCES: Readonly<Record<EntityKind, readonly ReferenceRule[]>> = referenceRules(
+  (fk, k) => fk.kind === k,
+);
+
+/** Foreign keys pointing at each kind (parent side). */
+export const REFERENCED_BY: Readonly<Record<EntityKind, readonly ReferenceRule[]>> = referenceRules(
+  (fk, k) => fk.reference === k,
+);
 
 /** The id a foreign key value points at, if any. */
 export function refId(value: JsonValue | undefined): string | undefined {

@@ -13,6 +13,7 @@ export interface IdempotencyLimits {
 export const DEFAULT_IDEMPOTENCY_LIMITS: Required<IdempotencyLimits> = { maxKeys: 10_000, maxAgeMs: 24 * 3_600_000 };
 
 interface Entry {
+  readonly key: string;
   readonly timestamp: number;
   readonly first: FirstOutcome;
 }
@@ -50,17 +51,19 @@ export class IdempotencyWindow {
   /** Moves event time forward to `timestamp` (if it is newer) and forgets what fell out of the window. */
   advance(timestamp: number): void {
     if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
+    // Runs for every record folded, so no iterator at all for an empty window and no [key, value] pair per step.
+    if (this.entries.size === 0) return;
     const cutoff = this.maxTimestamp - this.limits.maxAgeMs;
-    for (const [key, entry] of this.entries) {
+    for (const entry of this.entries.values()) {
       if (entry.timestamp >= cutoff) break;
-      this.entries.delete(key);
+      this.entries.delete(entry.key);
     }
   }
 
   /** Remembers the first outcome of `key`; a key already present keeps its first outcome. */
   remember(key: string, timestamp: number, first: FirstOutcome): void {
     if (this.entries.has(key)) return;
-    this.entries.set(key, { timestamp, first });
+    this.entries.set(key, { key, timestamp, first });
     while (this.entries.size > this.limits.maxKeys) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
@@ -70,7 +73,11 @@ export class IdempotencyWindow {
   toJSON(): IdempotencyWindowJson {
     return {
       max_timestamp: this.maxTimestamp,
-      entries: [...this.entries].map(([key, entry]) => ({ key, timestamp: entry.timestamp, first: entry.first })),
+      entries: [...this.entries.values()].map((entry) => ({
+        key: entry.key,
+        timestamp: entry.timestamp,
+        first: entry.first,
+      })),
     };
   }
 

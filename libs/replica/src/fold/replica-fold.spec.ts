@@ -1,4 +1,4 @@
-import { stateHash } from '@gantry/config';
+import { applyEvent, createState, stateHash } from '@gantry/config';
 import type { LogRecord } from '@gantry/event-log';
 import fc from 'fast-check';
 import { createRoute, createService, deleteService, encode } from '../testing/events';
@@ -14,6 +14,20 @@ describe('ReplicaFold', () => {
     const outcome = fold.apply(record(1, encode(createService(1))));
     expect(outcome).toMatchObject({ status: 'applied', version: 1, event: { version: 1 } });
     expect(fold.state.entities.services.size).toBe(1);
+  });
+
+  it("returns the fold's outcome plus the event, keys in the fold's order (snapshots serialise them)", () => {
+    const fold = new ReplicaFold();
+    const reference = createState();
+    const events = [createService(1), createService(2, {}, 'svc-1')];
+    events.forEach((event, i) => {
+      const outcome = fold.apply(record(i + 1, encode(event)));
+      const expected = { ...applyEvent(reference, { ...event, version: i + 1 }), event: { ...event, version: i + 1 } };
+      expect(outcome).toEqual(expected);
+      expect(Object.keys(outcome)).toEqual(Object.keys(expected));
+    });
+    expect(fold.apply(record(3, Buffer.from('{}'))).status).toBe('rejected');
+    expect(stateHash(fold.state)).toBe(stateHash(reference));
   });
 
   it('folds a repeated idempotency key as a duplicate: state unchanged, version advanced, first outcome kept', () => {
@@ -82,6 +96,26 @@ describe('ReplicaFold', () => {
     expect(fold.apply(record(5, encode(createService(2, { idempotency_key: 'b', timestamp: 11_200 })))).status).toBe(
       'rejected',
     );
+  });
+
+  it('serialises the idempotency window in fold order, each entry as key, timestamp, first', () => {
+    const fold = new ReplicaFold(undefined, new IdempotencyWindow({ maxAgeMs: 1_000 }));
+    const first = fold.apply(record(1, encode(createService(1, { idempotency_key: 'b', timestamp: 2_000 }))));
+    fold.apply(record(2, encode(createService(2, { idempotency_key: 'a', timestamp: 1_500 }))));
+    const json = fold.idempotency.toJSON();
+    expect(json.entries.map((e) => Object.keys(e))).toEqual([
+      ['key', 'timestamp', 'first'],
+      ['key', 'timestamp', 'first'],
+    ]);
+    expect(json).toMatchObject({
+      max_timestamp: 2_000,
+      entries: [{ key: 'b', timestamp: 2_000, first }, { key: 'a' }],
+    });
+    // 'a' is older than 'b' but behind it: eviction only ever takes the front, so both stay until 'b' expires.
+    fold.apply(record(3, encode(createService(3, { timestamp: 2_600 }))));
+    expect(fold.idempotency.size).toBe(2);
+    fold.apply(record(4, encode(createService(4, { timestamp: 3_001 }))));
+    expect(fold.idempotency.size).toBe(0);
   });
 
   it('restores state and idempotency window from its snapshot', () => {
