@@ -36,6 +36,36 @@ describe('EmbeddedLogImporter', () => {
     }
   });
 
+  it('writes batches of any size, splitting frames across writes as the batch fills', async () => {
+    const dataDir = await dirs.create();
+    const importer = await EmbeddedLogImporter.create({ dataDir, batchBytes: 100, logger: silent });
+    const big = { ...record(3), value: Buffer.alloc(5_000, 7) };
+    const records = [record(1), record(2), big, ...Array.from({ length: 40 }, (_, i) => record(i + 4))];
+    await importer.writeAll(records.slice(0, 2));
+    await importer.writeAll(records.slice(2, 30));
+    await importer.writeAll([]);
+    await importer.writeAll(records.slice(30));
+    expect(await importer.finish()).toBe(records.length);
+    const log = new EmbeddedConfigLog({ dataDir, logger: silent });
+    await log.start();
+    try {
+      expect(await readAll(log)).toEqual(records);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('refuses a batch with a version out of order without queuing any of it', async () => {
+    const dataDir = await dirs.create();
+    const importer = await EmbeddedLogImporter.create({ dataDir, logger: silent });
+    await expect(importer.writeAll([record(1), record(3)])).rejects.toMatchObject({
+      code: 'GANTRY_LOG_POSITION_INVALID',
+    });
+    expect(importer.nextVersion()).toBe(1);
+    await importer.writeAll([record(1), record(2)]);
+    expect(await importer.finish()).toBe(2);
+  });
+
   it('refuses a record out of order and a directory that already holds a log', async () => {
     const dataDir = await dirs.create();
     const importer = await EmbeddedLogImporter.create({ dataDir, logger: silent });

@@ -5,7 +5,7 @@ import type { LogRecord } from '../config-log';
 import { LogClosedError, LogPositionError } from '../errors';
 import { appendAll } from './file-io';
 import { LockFile } from './lock-file';
-import { encodeFrame } from './record-codec';
+import { encodeFrameInto, frameSize } from './record-codec';
 
 export interface EmbeddedLogImporterOptions {
   /** The data directory; the log is written to `<dataDir>/log/config.log`, which must not exist yet. */
@@ -24,8 +24,9 @@ export interface EmbeddedLogImporterOptions {
  */
 export class EmbeddedLogImporter {
   private readonly batchBytes: number;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  /** Frames waiting to be written, encoded in place; reused after every write. */
+  private batch: Buffer;
+  private batchUsed = 0;
   private next = 1;
   private closed = false;
 
@@ -36,6 +37,8 @@ export class EmbeddedLogImporter {
     options: EmbeddedLogImporterOptions,
   ) {
     this.batchBytes = options.batchBytes ?? 1024 * 1024;
+    // Room for a full batch plus one more frame of a typical size, so a batch is rarely split.
+    this.batch = Buffer.allocUnsafeSlow(this.batchBytes + 64 * 1024);
   }
 
   /** Creates `<dataDir>/log/config.log`; fails with `EEXIST` when a log is already there. */
@@ -58,16 +61,32 @@ export class EmbeddedLogImporter {
   }
 
   /** Queues one record; writes a batch once enough bytes are queued. */
-  async write(record: LogRecord): Promise<void> {
+  write(record: LogRecord): Promise<void> {
+    return this.writeAll([record]);
+  }
+
+  /**
+   * Queues records (the next versions, in order), encoding them straight into the batch buffer; writes the batch
+   * whenever it fills. Checks every version before queuing any, so a wrong batch leaves the importer as it was.
+   */
+  async writeAll(records: readonly LogRecord[]): Promise<void> {
     if (this.closed) throw new LogClosedError('the log importer is closed');
-    if (record.version !== this.next) {
-      throw new LogPositionError(`record version ${record.version} is out of order (expected ${this.next})`);
+    for (let i = 0; i < records.length; i++) {
+      if (records[i].version !== this.next + i) {
+        throw new LogPositionError(`record version ${records[i].version} is out of order (expected ${this.next + i})`);
+      }
     }
-    const frame = encodeFrame(record);
-    this.pending.push(frame);
-    this.pendingBytes += frame.length;
-    this.next++;
-    if (this.pendingBytes >= this.batchBytes) await this.flush();
+    for (const record of records) {
+      const key = record.key === null ? null : Buffer.from(record.key, 'utf8');
+      const size = frameSize(record.key, record.value);
+      if (this.batch.length - this.batchUsed < size) {
+        await this.flush();
+        if (this.batch.length < size) this.batch = Buffer.allocUnsafeSlow(size + this.batchBytes);
+      }
+      this.batchUsed = encodeFrameInto(record, this.batch, this.batchUsed, key);
+      this.next++;
+    }
+    if (this.batchUsed >= this.batchBytes) await this.flush();
   }
 
   /** Writes what is queued, fsyncs the file and its directory, and releases the lock. Resolves with the head. */
@@ -89,10 +108,9 @@ export class EmbeddedLogImporter {
   }
 
   private async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
+    if (this.batchUsed === 0) return;
+    const data = this.batch.subarray(0, this.batchUsed);
+    this.batchUsed = 0;
     await appendAll(this.file, data);
   }
 }

@@ -47,17 +47,37 @@ export class EmbeddedSubscription implements LogSubscription {
   }
 
   private async run(): Promise<void> {
+    // The read of the next records runs while the current ones are delivered, so a subscriber catching up on a long
+    // log does not wait for the disk between batches.
+    let ahead: { from: number; read: Promise<LogRecord[]> } | undefined;
     try {
       while (this.delivery.isOpen) {
-        const records = await this.source.read(this.delivery.nextVersion());
-        if (records.length === 0) await this.appended();
+        const from = this.delivery.nextVersion();
+        let records: LogRecord[];
+        if (ahead !== undefined && ahead.from === from) {
+          records = await ahead.read;
+        } else {
+          // Delivery stopped inside the last batch: that read is not needed, and must not end unhandled.
+          ahead?.read.catch(() => undefined);
+          records = await this.source.read(from);
+        }
+        ahead = undefined;
+        if (records.length === 0) {
+          await this.appended();
+          continue;
+        }
+        const next = records[records.length - 1].version + 1;
+        if (next <= this.source.headVersion()) ahead = { from: next, read: this.source.read(next) };
         for (const record of records) {
-          if (!(await this.delivery.deliver(record))) break;
+          const delivered = this.delivery.deliver(record);
+          if (!(typeof delivered === 'boolean' ? delivered : await delivered)) break;
         }
       }
     } catch (error) {
       this.delivery.fail(error);
     } finally {
+      // A read started ahead and never used must not end as an unhandled rejection.
+      ahead?.read.catch(() => undefined);
       this.onEnd(this);
     }
   }

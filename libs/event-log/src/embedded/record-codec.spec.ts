@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { crc32, crc32Portable } from './crc32';
-import { FRAME_HEADER_BYTES, decodeFrame, encodeFrame, frameSize } from './record-codec';
+import { FRAME_HEADER_BYTES, decodeFrame, encodeFrame, encodeFrameInto, frameSize } from './record-codec';
 
 describe('crc32', () => {
   it('matches the IEEE check value', () => {
@@ -31,6 +31,11 @@ describe('record frames', () => {
           expect(frame.length).toBe(frameSize(key, value));
           const decoded = decodeFrame(frame, 0, 1 << 20);
           expect(decoded).toEqual({ ok: true, size: frame.length, record: { version, key, value, timestamp } });
+          // encodeFrameInto writes the same bytes in place, after whatever the buffer already holds.
+          const into = Buffer.alloc(3 + frame.length);
+          const keyBytes = key === null ? null : Buffer.from(key, 'utf8');
+          expect(encodeFrameInto({ version, key, value, timestamp }, into, 3, keyBytes)).toBe(into.length);
+          expect(into.subarray(3)).toEqual(frame);
         },
       ),
     );

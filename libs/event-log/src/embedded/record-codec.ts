@@ -17,6 +17,31 @@ export function frameSize(key: string | null, value: Buffer): number {
   return FRAME_HEADER_BYTES + PAYLOAD_FIXED_BYTES + (key === null ? 0 : Buffer.byteLength(key)) + value.length;
 }
 
+/** Writes a u64 (a safe integer) big-endian without going through BigInt. */
+function writeU64(buffer: Buffer, value: number, at: number): number {
+  buffer.writeUInt32BE(Math.floor(value / 0x1_0000_0000), at);
+  return buffer.writeUInt32BE(value >>> 0, at + 4);
+}
+
+/**
+ * Encodes `record` as a frame into `buffer` at `at` (which must have room for `frameSize`); returns the offset after
+ * it. `key` is the record's key as UTF-8, when the caller already encoded it. The same bytes as `encodeFrame`.
+ */
+export function encodeFrameInto(record: LogRecord, buffer: Buffer, at: number, key: Buffer | null): number {
+  const keyLength = key === null ? 0 : key.length;
+  const payloadLength = PAYLOAD_FIXED_BYTES + keyLength + record.value.length;
+  const start = at + FRAME_HEADER_BYTES;
+  buffer.writeUInt32BE(payloadLength, at);
+  let next = buffer.writeUInt8(FORMAT, start);
+  next = writeU64(buffer, record.version, next);
+  next = writeU64(buffer, record.timestamp, next);
+  next = buffer.writeInt32BE(key === null ? -1 : keyLength, next);
+  if (key !== null) next += key.copy(buffer, next);
+  next += record.value.copy(buffer, next);
+  buffer.writeUInt32BE(crc32(buffer.subarray(start, next)), at + 4);
+  return next;
+}
+
 export function encodeFrame(record: LogRecord): Buffer {
   const key = record.key === null ? null : Buffer.from(record.key, 'utf8');
   const payloadLength = PAYLOAD_FIXED_BYTES + (key?.length ?? 0) + record.value.length;
@@ -31,6 +56,11 @@ export function encodeFrame(record: LogRecord): Buffer {
   frame.writeUInt32BE(payloadLength, 0);
   frame.writeUInt32BE(crc32(frame.subarray(FRAME_HEADER_BYTES)), 4);
   return frame;
+}
+
+/** Reads a u64 big-endian as a number without going through BigInt (versions and times are safe integers). */
+function readU64(buffer: Buffer, at: number): number {
+  return buffer.readUInt32BE(at) * 0x1_0000_0000 + buffer.readUInt32BE(at + 4);
 }
 
 export type FrameCheck =
@@ -58,8 +88,8 @@ export function decodeFrame(buffer: Buffer, at: number, maxPayloadBytes: number)
   }
   const valueStart = PAYLOAD_FIXED_BYTES + Math.max(keyLength, 0);
   const record: LogRecord = {
-    version: Number(payload.readBigUInt64BE(1)),
-    timestamp: Number(payload.readBigUInt64BE(9)),
+    version: readU64(payload, 1),
+    timestamp: readU64(payload, 9),
     key: keyLength < 0 ? null : payload.toString('utf8', PAYLOAD_FIXED_BYTES, valueStart),
     // A copy, so a subscriber that keeps the value does not pin the whole read buffer.
     value: Buffer.from(payload.subarray(valueStart)),
