@@ -87,8 +87,8 @@ export function replayCase(options: ReplayCaseOptions): BenchCase {
             const started = performance.now();
             const importer = await EmbeddedLogImporter.create({ dataDir, logger: silent });
             try {
-              for await (const record of new ReplaySource({ log }).records(1, source.events)) {
-                await importer.write(record);
+              for await (const batch of new ReplaySource({ log }).batches(1, source.events)) {
+                await importer.writeAll(batch);
               }
               await importer.finish();
             } finally {

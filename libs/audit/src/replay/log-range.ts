@@ -3,13 +3,18 @@ import { LogClosedError, type ConfigLog, type LogRecord } from '@gantry/event-lo
 /** Records the subscription may run ahead of the reader before its handler waits. */
 const HIGH_WATER = 2_048;
 
-/**
- * Records `from..to` of a log as an async iterable. The log's subscription pushes; the reader pulls in batches, and
- * the subscription's handler waits while `HIGH_WATER` records are queued (backpressure). Rejects with the
- * subscription's error (a `LogGapError` when the log drops a version before it was read). The subscription is
- * closed when the iteration ends, early or not.
- */
+/** Records `from..to` of a log, one at a time: {@link readLogBatches} flattened. */
 export async function* readLogRange(log: ConfigLog, from: number, to: number): AsyncGenerator<LogRecord> {
+  for await (const batch of readLogBatches(log, from, to)) yield* batch;
+}
+
+/**
+ * Records `from..to` of a log as an async iterable of batches, in order (what arrived since the reader last
+ * pulled, at most about `HIGH_WATER`). The log's subscription pushes, and its handler waits while `HIGH_WATER`
+ * records are queued (backpressure). Rejects with the subscription's error (a `LogGapError` when the log drops a
+ * version before it was read). The subscription is closed when the iteration ends, early or not.
+ */
+export async function* readLogBatches(log: ConfigLog, from: number, to: number): AsyncGenerator<LogRecord[]> {
   if (from > to) return;
   let queue: LogRecord[] = [];
   let wakeReader: (() => void) | undefined;
@@ -46,7 +51,7 @@ export async function* readLogRange(log: ConfigLog, from: number, to: number): A
         queue = [];
         resumeHandler?.();
         resumeHandler = undefined;
-        yield* batch;
+        yield batch;
         continue;
       }
       if (lastQueued >= to) return;

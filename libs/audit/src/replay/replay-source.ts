@@ -1,7 +1,10 @@
 import { LogGapError, type ConfigLog, type LogRecord } from '@gantry/event-log';
 import type { EventHistory } from '@gantry/store';
 import { ReplayInvalidError, ReplaySourceIncompleteError } from './errors';
-import { readLogRange } from './log-range';
+import { readLogBatches } from './log-range';
+
+/** Records the history is read into before they are handed on. */
+const HISTORY_BATCH = 1_024;
 
 export interface ReplaySourceOptions {
   /** A started log (Kafka). Without it every version comes from the history. */
@@ -41,11 +44,21 @@ export class ReplaySource {
     return log ? log.earliestVersion() : Number.POSITIVE_INFINITY;
   }
 
-  /**
-   * Records `from..to` in order, each exactly once. Switches from the history to the log at the log's earliest
-   * version; when the log drops versions while they are read (retention), reads them from the history instead.
-   */
+  /** Records `from..to` in order, each exactly once: {@link batches} flattened. */
   async *records(from: number, to: number, onSegment?: (segment: SourceSegment) => void): AsyncGenerator<LogRecord> {
+    for await (const batch of this.batches(from, to, onSegment)) yield* batch;
+  }
+
+  /**
+   * Records `from..to` in order, each exactly once, in batches. Switches from the history to the log at the log's
+   * earliest version; when the log drops versions while they are read (retention), reads them from the history
+   * instead.
+   */
+  async *batches(
+    from: number,
+    to: number,
+    onSegment?: (segment: SourceSegment) => void,
+  ): AsyncGenerator<readonly LogRecord[]> {
     const { log, history } = this.options;
     const gapRetries = this.options.gapRetries ?? 5;
     let next = from;
@@ -63,9 +76,18 @@ export class ReplaySource {
         }
         onSegment?.({ source: 'history', from: next, to: last });
         try {
+          let batch: LogRecord[] = [];
           for await (const record of history.read(next, last)) {
-            yield record;
-            next = record.version + 1;
+            batch.push(record);
+            if (batch.length === HISTORY_BATCH) {
+              yield batch;
+              next = record.version + 1;
+              batch = [];
+            }
+          }
+          if (batch.length > 0) {
+            yield batch;
+            next = batch[batch.length - 1].version + 1;
           }
         } catch (error) {
           const missing = (error as { code?: unknown; missing?: unknown }).missing;
@@ -83,9 +105,9 @@ export class ReplaySource {
       }
       onSegment?.({ source: 'log', from: next, to });
       try {
-        for await (const record of readLogRange(log!, next, to)) {
-          yield record;
-          next = record.version + 1;
+        for await (const batch of readLogBatches(log!, next, to)) {
+          yield batch;
+          next = batch[batch.length - 1].version + 1;
         }
       } catch (error) {
         // Retention dropped versions ahead of the reader: the next round reads them from the history.

@@ -65,18 +65,30 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   await target.open();
   try {
     report(0, true);
-    const records = source.records(1, last, (s) => (segment = s.source));
-    for await (const record of records) {
-      // Events carry the writer's clock; the replay stops before the first one written after the time.
-      let decoded: DecodedRecord | undefined;
-      if (untilTime !== null) {
-        decoded = decodeRecord(record);
-        if (decoded.event.timestamp > untilTime) break;
+    let stopped = false;
+    for await (const batch of source.batches(1, last, (s) => (segment = s.source))) {
+      // Folded first, then written: what the target holds was folded (and a record the fold refuses is not kept).
+      let folded = 0;
+      try {
+        for (; folded < batch.length; folded++) {
+          const record = batch[folded];
+          // Events carry the writer's clock; the replay stops before the first one written after the time.
+          let decoded: DecodedRecord | undefined;
+          if (untilTime !== null) {
+            decoded = decodeRecord(record);
+            if (decoded.event.timestamp > untilTime) {
+              stopped = true;
+              break;
+            }
+          }
+          fold.apply(record, decoded);
+        }
+      } finally {
+        if (folded > 0) await target.write(folded === batch.length ? batch : batch.slice(0, folded));
+        counts[segment ?? 'log'] += folded;
       }
-      fold.apply(record, decoded);
-      await target.write(record);
-      counts[segment ?? 'log']++;
-      if ((record.version & 0xff) === 0) report(record.version);
+      report(fold.version);
+      if (stopped) break;
     }
     await target.finish(fold);
     report(fold.version, true, true);

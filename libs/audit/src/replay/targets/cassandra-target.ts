@@ -71,8 +71,8 @@ export class CassandraReplayTarget implements ReplayTarget {
     }
   }
 
-  write(record: LogRecord): Promise<void> {
-    return this.feed!.push(record);
+  async write(records: readonly LogRecord[]): Promise<void> {
+    for (const record of records) await this.feed!.push(record);
   }
 
   async finish(fold: ReplicaFold): Promise<void> {

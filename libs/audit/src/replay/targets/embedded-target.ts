@@ -52,8 +52,8 @@ export class EmbeddedReplayTarget implements ReplayTarget {
     this.importer = await EmbeddedLogImporter.create({ dataDir: this.dataDir, logger: this.logger });
   }
 
-  write(record: LogRecord): Promise<void> {
-    return this.importer!.write(record);
+  write(records: readonly LogRecord[]): Promise<void> {
+    return this.importer!.writeAll(records);
   }
 
   async finish(fold: ReplicaFold): Promise<void> {

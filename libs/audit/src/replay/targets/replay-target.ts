@@ -15,8 +15,8 @@ export interface ReplayTarget {
   readonly description: string;
   /** Refuses a target that holds anything (`ReplayTargetNotEmptyError`), then opens it for writing. */
   open(): Promise<void>;
-  /** Stores the next record (versions 1, 2, 3, ...). */
-  write(record: LogRecord): Promise<void>;
+  /** Stores the next records (versions 1, 2, 3, ..., in order). */
+  write(records: readonly LogRecord[]): Promise<void>;
   /** Makes everything durable and stores a snapshot of `fold` (the state at the last record written). */
   finish(fold: ReplicaFold): Promise<void>;
   /** Reads back what the target holds (after `finish`). */
