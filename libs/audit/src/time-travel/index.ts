@@ -6,4 +6,4 @@ export { parsePoint, parseRfc3339, type Point } from './point';
 export { eventTimeOf, type RecordSource } from './record-source';
 export { TimeTravel, type PastState, type ResolvedPoint, type TimeTravelOptions } from './time-travel';
 export { timeTravelFor, type TimeTravelBackends } from './time-travel-for';
-export { exportRedacted } from './redacted-export';
+export { exportRedacted, exportRedactedJson } from './redacted-export';

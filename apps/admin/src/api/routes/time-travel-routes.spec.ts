@@ -67,6 +67,7 @@ describe('GET /config?at=', () => {
     const byVersion = await t.call('GET', `/config?at=${then}&format=json`);
     expect(byVersion.status).toBe(200);
     expect(byVersion.headers['X-Gantry-Config-Version']).toBe(String(then));
+    expect(byVersion.headers['Content-Type']).toBe('application/json; charset=utf-8');
     expect(byVersion.body._comment).toContain(`version ${then}`);
     expect(byVersion.body._comment).toContain('cannot be imported as is');
     expect(byVersion.body.services.map((s: any) => s.name)).toEqual(expect.arrayContaining(['billing', 'orders']));

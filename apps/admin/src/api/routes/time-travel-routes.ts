@@ -4,6 +4,7 @@ import {
   diffConfigStates,
   entityLabel,
   exportRedacted,
+  exportRedactedJson,
   planRollback,
   type ResolvedPoint,
   type RollbackPlan,
@@ -14,7 +15,7 @@ import { json, kongErrorResponse, message } from '../http/responses';
 import type { Route } from '../router';
 import type { AdminResponse, AdminServices, RequestContext } from '../types';
 import { runWrite } from '../write/run-write';
-import { renderDeclarative } from './declarative-export';
+import { renderDeclarativeSource } from './declarative-export';
 
 /** Thrown inside a handler to answer at once (a bad parameter, history unavailable). */
 class Answer extends Error {
@@ -99,8 +100,12 @@ export function exportConfigAt(s: AdminServices, ctx: RequestContext): Promise<A
     const point = await resolvePoint(s, 'at', ctx.query.get('at'));
     const [state] = await statesAt(s, [point.version]);
     const when = point.time === undefined ? '' : ` (the last version at ${iso(point.time)})`;
-    const doc = exportRedacted(state, `Gantry configuration at version ${point.version}${when}`);
-    return renderDeclarative(ctx, doc, { 'X-Gantry-Config-Version': String(point.version) });
+    const note = `Gantry configuration at version ${point.version}${when}`;
+    return renderDeclarativeSource(
+      ctx,
+      { doc: () => exportRedacted(state, note), json: () => exportRedactedJson(state, note) },
+      { 'X-Gantry-Config-Version': String(point.version) },
+    );
   });
 }
 
