@@ -105,6 +105,7 @@ export class ConfigPlane {
         connection: cassandra,
         keyspace,
         replication: settings.cassandra.replication,
+        ...settings.snapshots,
         logger: childLogger('store'),
       });
       this.history = new CassandraEventHistory({ connection: cassandra, keyspace });
@@ -115,6 +116,7 @@ export class ConfigPlane {
             connection: cassandra,
             keyspace,
             replication: settings.cassandra.replication,
+            snapshotRetention: settings.snapshots,
             logger: childLogger('persister'),
             chain,
           })
@@ -123,7 +125,11 @@ export class ConfigPlane {
       this.auditChain =
         chain && new ChainVerifier(new CassandraChainLinks({ connection: cassandra, keyspace }), chain.keys);
     } else {
-      this.snapshots = new EmbeddedSnapshotStore({ dataDir: settings.dataDir, logger: childLogger('store') });
+      this.snapshots = new EmbeddedSnapshotStore({
+        dataDir: settings.dataDir,
+        ...settings.snapshots,
+        logger: childLogger('store'),
+      });
       this.history = undefined;
       this.persister = undefined;
       this.dataPlanes = new InMemoryDataPlaneRegistry();

@@ -62,6 +62,19 @@ describe('loadSettings', () => {
     expect(() => loadSettings({ GANTRY_ADMIN_WRITE_TIMEOUT_MS: '0' })).toThrow(/GANTRY_ADMIN_WRITE_TIMEOUT_MS/);
   });
 
+  it('reads snapshot retention: newest 3 and a checkpoint per 5000 versions unless set', () => {
+    expect(loadSettings({}).snapshots).toEqual({ keep: 3, checkpointEvery: 5000 });
+    expect(loadSettings({ GANTRY_SNAPSHOT_KEEP: '5', GANTRY_SNAPSHOT_CHECKPOINT_EVERY: '0' }).snapshots).toEqual({
+      keep: 5,
+      checkpointEvery: 0,
+    });
+    expect(() => loadSettings({ GANTRY_SNAPSHOT_KEEP: '0' })).toThrow(/GANTRY_SNAPSHOT_KEEP/);
+    expect(() => loadSettings({ GANTRY_SNAPSHOT_CHECKPOINT_EVERY: '-1' })).toThrow(
+      /GANTRY_SNAPSHOT_CHECKPOINT_EVERY: expected an integer >= 0/,
+    );
+    expect(() => loadSettings({ GANTRY_SNAPSHOT_CHECKPOINT_EVERY: '1.5' })).toThrow(/GANTRY_SNAPSHOT_CHECKPOINT_EVERY/);
+  });
+
   it('names the variable in every error', () => {
     expect(() => loadSettings({ GANTRY_LOG: 'zookeeper' })).toThrow(/GANTRY_LOG: expected one of kafka, embedded/);
     expect(() => loadSettings({ GANTRY_ADMIN_LISTEN: 'x:99999' })).toThrow(SettingsError);

@@ -59,6 +59,17 @@ export interface AuditSettings {
   readonly verifyKey: string | undefined;
 }
 
+/**
+ * Which snapshots the store keeps (`@gantry/store` snapshot retention): the newest `keep`, plus one checkpoint per
+ * `checkpointEvery` versions for time travel, which folds at most about that many records on top of one.
+ */
+export interface SnapshotSettings {
+  /** `GANTRY_SNAPSHOT_KEEP`, default 3. */
+  readonly keep: number;
+  /** `GANTRY_SNAPSHOT_CHECKPOINT_EVERY`, default 5000; 0 keeps no checkpoints. */
+  readonly checkpointEvery: number;
+}
+
 /** Everything a Gantry process reads from its environment, validated once at start-up. */
 export interface Settings {
   readonly log: LogBackend;
@@ -75,6 +86,7 @@ export interface Settings {
   readonly kafka: KafkaSettings;
   readonly cassandra: CassandraSettings;
   readonly audit: AuditSettings;
+  readonly snapshots: SnapshotSettings;
   /** Fault injection for crash tests only. */
   readonly faults: { readonly crashAfterAppend: boolean };
 }
@@ -150,6 +162,13 @@ export function loadSettings(env: Env = process.env, defaults: SettingsDefaults 
       replication: parseReplication(read('GANTRY_CASSANDRA_REPLICATION', `${localDataCenter}:1`)),
     },
     audit: { signingKey: optional(env.GANTRY_AUDIT_SIGNING_KEY), verifyKey: optional(env.GANTRY_AUDIT_VERIFY_KEY) },
+    snapshots: {
+      keep: positiveInt('GANTRY_SNAPSHOT_KEEP', read('GANTRY_SNAPSHOT_KEEP', '3')),
+      checkpointEvery: nonNegativeInt(
+        'GANTRY_SNAPSHOT_CHECKPOINT_EVERY',
+        read('GANTRY_SNAPSHOT_CHECKPOINT_EVERY', '5000'),
+      ),
+    },
     faults: { crashAfterAppend: read('GANTRY_FAULT_CRASH_AFTER_APPEND', '0') === '1' },
   };
 }
@@ -174,6 +193,14 @@ function positiveInt(variable: string, raw: string): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1)
     throw new SettingsError(variable, `expected a positive integer, got "${raw}"`);
+  return value;
+}
+
+function nonNegativeInt(variable: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || raw.trim() === '') {
+    throw new SettingsError(variable, `expected an integer >= 0, got "${raw}"`);
+  }
   return value;
 }
 
