@@ -2,6 +2,7 @@
  * A Gantry cluster as production runs it: one admin and N proxy replicas, each its own OS process, on one Kafka
  * topic and one Cassandra keyspace of their own.
  */
+import { CassandraConnection } from '@gantry/cassandra';
 import { AdminClient } from '../conformance/admin/client';
 import { freePort, freePorts, spawnApp, waitForHttp, type AppProcess } from './app-process';
 import { cassandraContactPoints, cassandraLocalDc, kafkaBrokers, uniqueName } from './infra-env';
@@ -130,7 +131,10 @@ export class GantryCluster {
     return version;
   }
 
-  /** SIGTERM, then SIGKILL for a process that has not exited within 15 s (e.g. stuck on a broker that is gone). */
+  /**
+   * SIGTERM, then SIGKILL for a process that has not exited within 15 s (e.g. stuck on a broker that is gone); then
+   * drops the cluster's keyspace, so a long-lived development Cassandra does not fill up with test keyspaces.
+   */
   async stop(): Promise<void> {
     await Promise.allSettled(
       this.processes.map(async (p) => {
@@ -139,5 +143,19 @@ export class GantryCluster {
         clearTimeout(timer);
       }),
     );
+    await this.dropKeyspace();
+  }
+
+  private async dropKeyspace(): Promise<void> {
+    const points = this.options.env?.GANTRY_CASSANDRA_CONTACT_POINTS?.split(',') ?? cassandraContactPoints();
+    const connection = new CassandraConnection({ contactPoints: points, localDataCenter: cassandraLocalDc() });
+    try {
+      await connection.connect();
+      await connection.dropKeyspace(this.keyspace);
+    } catch {
+      // Best effort: the test setup's sweep drops what is left behind (test/setup/sweep-test-keyspaces.ts).
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
   }
 }
