@@ -5,6 +5,8 @@ import { EmbeddedSnapshotStore, prunable, resolveRetention } from '@gantry/store
 import fc from 'fast-check';
 import pino from 'pino';
 import { TempDirs } from '../../../event-log/src/testing/temp-dirs';
+import { createService, deleteService, encode } from '../../../replica/src/testing/events';
+import { newFold } from '../replay/new-fold';
 import { MemorySnapshots } from '../testing/memory-snapshots';
 import { historyArb, type RandomHistory } from '../testing/random-history';
 import { eventTimeOf } from './record-source';
@@ -115,5 +117,31 @@ describe('time travel (property)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('time travel with the replicas idempotency limits', () => {
+  it('folds from an empty state with those limits when no snapshot is old enough', async () => {
+    // k1 is forgotten once k2 arrives (one key kept), so the retry of k1 at version 3 applies again.
+    const values = [
+      encode(createService(1, { idempotency_key: 'k1', timestamp: 1 })),
+      encode(deleteService(1, { idempotency_key: 'k2', timestamp: 2 })),
+      encode(createService(1, { idempotency_key: 'k1', timestamp: 3 })),
+    ];
+    const records = values.map((value, i): LogRecord => ({ version: i + 1, key: null, value, timestamp: i + 1 }));
+    const limits = { maxKeys: 1 };
+    const expected = newFold(limits);
+    for (const record of records) expected.apply(record);
+    expect(expected.state.entities.services.size).toBe(1);
+
+    const travel = new TimeTravel({
+      snapshots: new MemorySnapshots(),
+      records: sourceOf(records),
+      idempotency: limits,
+      logger: silent,
+    });
+    const past = await travel.stateAt(3);
+    expect(stateHash(past.state)).toBe(expected.hash());
+    expect(past.snapshotVersion).toBe(0);
   });
 });

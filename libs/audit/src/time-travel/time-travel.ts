@@ -1,6 +1,7 @@
 import type { ConfigState } from '@gantry/config';
 import { childLogger, type Logger } from '@gantry/logging';
 import { ReplicaFold, type IdempotencyLimits } from '@gantry/replica';
+import { newFold } from '../replay/new-fold';
 import type { SnapshotRecord, SnapshotStore } from '@gantry/store';
 import { BadPointError } from './errors';
 import { parsePoint } from './point';
@@ -101,7 +102,8 @@ export class TimeTravel {
     let below = version;
     for (;;) {
       const snapshot: SnapshotRecord | null = await this.options.snapshots.atOrBefore(below);
-      if (snapshot === null) return new ReplicaFold();
+      // With no snapshot old enough the fold starts empty, with the replicas' own idempotency limits.
+      if (snapshot === null) return newFold(this.options.idempotency);
       try {
         return ReplicaFold.fromSnapshot(snapshot, this.options.idempotency);
       } catch (error) {
@@ -109,7 +111,7 @@ export class TimeTravel {
           { version: snapshot.version, err: error instanceof Error ? error.message : String(error) },
           'an unusable snapshot; trying an older one',
         );
-        if (snapshot.version === 0) return new ReplicaFold();
+        if (snapshot.version === 0) return newFold(this.options.idempotency);
         below = snapshot.version - 1;
       }
     }
