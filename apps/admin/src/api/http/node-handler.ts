@@ -13,9 +13,9 @@ function send(res: ServerResponse, reply: AdminReply, close = false): void {
   if (reply.body === undefined) {
     res.writeHead(reply.status).end();
   } else {
-    const body = Buffer.from(reply.body, 'utf8');
-    res.setHeader('Content-Length', body.length);
-    res.writeHead(reply.status).end(body);
+    // The string goes to the socket as is: a copy into a Buffer first costs tens of ms on a config export.
+    res.setHeader('Content-Length', Buffer.byteLength(reply.body, 'utf8'));
+    res.writeHead(reply.status).end(reply.body, 'utf8');
   }
 }
 

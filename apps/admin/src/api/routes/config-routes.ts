@@ -2,6 +2,7 @@ import {
   buildState,
   declarativeConfigError,
   exportDeclarative,
+  exportDeclarativeJson,
   isJsonObject,
   parseDeclarative,
   stateHash,
@@ -15,7 +16,7 @@ import { json, message } from '../http/responses';
 import type { Route } from '../router';
 import type { AdminResponse, AdminServices, RequestContext } from '../types';
 import { runWrite } from '../write/run-write';
-import { renderDeclarative } from './declarative-export';
+import { renderDeclarativeSource } from './declarative-export';
 import { flattenDeclarativeErrors } from './flatten-errors';
 import { configIdentity } from './info-routes';
 import { exportConfigAt } from './time-travel-routes';
@@ -86,7 +87,12 @@ export function configRoutes(s: AdminServices): Route[] {
       pattern: '/config',
       methods: {
         GET: (ctx) =>
-          ctx.query.has('at') ? exportConfigAt(s, ctx) : renderDeclarative(ctx, exportDeclarative(s.replica.state)),
+          ctx.query.has('at')
+            ? exportConfigAt(s, ctx)
+            : renderDeclarativeSource(ctx, {
+                doc: () => exportDeclarative(s.replica.state),
+                json: () => exportDeclarativeJson(s.replica.state),
+              }),
         POST: (ctx) =>
           runWrite(s, ctx, {
             prepare: async () => {

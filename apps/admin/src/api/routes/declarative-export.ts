@@ -40,12 +40,3 @@ export function renderDeclarativeSource(
     ? { status: 200, body: yaml, headers: { 'Content-Type': YAML_TYPE, ...headers } }
     : { ...json(200, { config: yaml }), headers };
 }
-
-/** {@link renderDeclarativeSource} for a document already built. */
-export function renderDeclarative(
-  ctx: RequestContext,
-  doc: JsonObject,
-  headers: Readonly<Record<string, string>> = {},
-): AdminResponse {
-  return renderDeclarativeSource(ctx, { doc: () => doc }, headers);
-}
