@@ -42,7 +42,8 @@ export async function runReplay(command: ReplayCommand, io: CommandIo): Promise<
     say(
       `replayed versions 1..${result.version} (until ${describeUntil(command.until)}) into ${target.description}: ` +
         `${result.fromHistory} from the event history, ${result.fromLog} from the log, in ${formatDuration(result.elapsedMs)} ` +
-        `(${Math.round(result.version / seconds)} versions/s); state hash ${result.hash}`,
+        `(${Math.round(result.version / seconds)} versions/s, of which ${formatDuration(result.finishMs)} to make them ` +
+        `durable and save the final snapshot); state hash ${result.hash}`,
     );
     if (command.verify) {
       const report = await verifyReplay({ source, snapshots: backends.snapshots, target, result });

@@ -26,6 +26,8 @@ export interface ReplayResult {
   readonly fromHistory: number;
   readonly fromLog: number;
   readonly elapsedMs: number;
+  /** Of `elapsedMs`, the time the target took to make the records durable and save the final snapshot. */
+  readonly finishMs: number;
   /** The replayed state (and idempotency window) at `version`. */
   readonly fold: ReplicaFold;
 }
@@ -62,6 +64,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   };
 
   const fold = newFold(options.idempotency);
+  let finishMs = 0;
   await target.open();
   try {
     report(0, true);
@@ -90,7 +93,9 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
       report(fold.version);
       if (stopped) break;
     }
+    const finishing = now();
     await target.finish(fold);
+    finishMs = now() - finishing;
     report(fold.version, true, true);
   } finally {
     await target.close();
@@ -101,6 +106,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     fromHistory: counts.history,
     fromLog: counts.log,
     elapsedMs: now() - startedAt,
+    finishMs,
     fold,
   };
 }
