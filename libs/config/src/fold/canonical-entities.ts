@@ -2,43 +2,25 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../events/canonical-json';
 import { ENTITY_KINDS, type Entity, type EntityKind } from '../kinds';
 import { listEntities, type ConfigState } from './state';
+import type { Utf8Blocks } from './utf8-blocks';
 
 /** Kinds in the order the hash encodes them (code unit order, like the keys of canonical JSON). */
 const HASHED_KINDS = [...ENTITY_KINDS].sort();
 
-/** Canonical JSON is hashed in chunks of about this many characters rather than one entity at a time. */
+/** Canonical JSON is hashed (and written) in chunks of about this many characters rather than one entity at a time. */
 const CHUNK = 64 * 1024;
 
-/** The canonical JSON of a state's entities and its sha256, made in one pass. */
-export interface CanonicalEntities {
-  /** sha256 (hex) of the text: `stateHash`. */
-  readonly hash: string;
-  /** The text, in order; empty unless `keepText` was asked for. */
-  readonly chunks: readonly string[];
-  /** Total UTF-8 bytes of `chunks`. */
-  readonly bytes: number;
-}
-
 /**
- * The canonical JSON of `{ <kind>: [<entities sorted by id>], ... }` over every kind, hashed as it is written.
- * With `keepText` the text is kept too, so a snapshot that needs both the hash and the entities' JSON encodes every
- * entity once instead of twice (canonical JSON for the hash, then JSON again for the payload).
+ * sha256 (hex) of the canonical JSON of `{ <kind>: [<entities sorted by id>], ... }` over every kind. With `out`,
+ * the text is also written there as it is hashed, so a snapshot that needs both the hash and the entities' JSON
+ * encodes every entity once instead of twice (canonical JSON for the hash, then JSON again for the payload).
  */
-export function encodeCanonicalEntities(
-  sorted: (kind: EntityKind) => readonly Entity[],
-  keepText: boolean,
-): CanonicalEntities {
+export function hashCanonicalEntities(sorted: (kind: EntityKind) => readonly Entity[], out?: Utf8Blocks): string {
   const hash = createHash('sha256');
-  // Kept as strings, not Buffers: hundreds of MB of small external allocations would each push V8 towards a full
-  // garbage collection of the (large) heap holding the state. The caller copies them into one buffer.
-  const chunks: string[] = [];
-  let bytes = 0;
   const flush = (text: string): void => {
-    hash.update(text, 'utf8');
-    if (keepText) {
-      chunks.push(text);
-      bytes += Buffer.byteLength(text, 'utf8');
-    }
+    // Written first, then hashed from the written bytes: one UTF-8 encoding serves both.
+    if (out) hash.update(out.write(text));
+    else hash.update(text, 'utf8');
   };
   let text = '{';
   for (let i = 0; i < HASHED_KINDS.length; i++) {
@@ -55,10 +37,10 @@ export function encodeCanonicalEntities(
     text += ']';
   }
   flush(`${text}}`);
-  return { hash: hash.digest('hex'), chunks, bytes };
+  return hash.digest('hex');
 }
 
-/** `encodeCanonicalEntities` of a live state (each kind sorted by id here). */
-export function canonicalStateEntities(state: ConfigState, keepText: boolean): CanonicalEntities {
-  return encodeCanonicalEntities((kind) => listEntities(state, kind), keepText);
+/** `hashCanonicalEntities` of a live state (each kind sorted by id here). */
+export function hashStateEntities(state: ConfigState, out?: Utf8Blocks): string {
+  return hashCanonicalEntities((kind) => listEntities(state, kind), out);
 }

@@ -1,5 +1,6 @@
 export { applyEvent, checkChanges, type CheckResult, type FoldOutcome } from './apply';
-export { canonicalStateEntities, encodeCanonicalEntities, type CanonicalEntities } from './canonical-entities';
+export { hashCanonicalEntities, hashStateEntities } from './canonical-entities';
+export { Utf8Blocks } from './utf8-blocks';
 export { verifyState } from './integrity';
 export type { AppliedChange } from './mutations';
 export { buildState, diffStates, type BuildResult } from './replace';

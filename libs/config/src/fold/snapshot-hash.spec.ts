@@ -3,7 +3,8 @@ import { canonicalJson } from '../events/canonical-json';
 import { ENTITY_KINDS, type Entity } from '../kinds';
 import { applyEvent } from './apply';
 import { makeBenchEvents } from './fold.bench';
-import { canonicalStateEntities } from './canonical-entities';
+import { hashStateEntities } from './canonical-entities';
+import { Utf8Blocks } from './utf8-blocks';
 import { snapshotState, stateHash } from './snapshot';
 import { createState, listEntities, type ConfigState } from './state';
 
@@ -29,21 +30,22 @@ describe('state hash', () => {
   const unicode = { ...state.entities.services.values().next().value, name: 'sérvice-✓-𝄞' } as Entity;
   state.entities.services.set(unicode.id, unicode);
 
-  it('is the hash as first defined, with or without the text kept', () => {
+  it('is the hash as first defined, with or without the text written out', () => {
     const expected = originalStateHash(state);
     expect(stateHash(state)).toBe(expected);
-    expect(canonicalStateEntities(state, true).hash).toBe(expected);
+    expect(hashStateEntities(state, new Utf8Blocks())).toBe(expected);
     expect(stateHash(createState())).toBe(originalStateHash(createState()));
   });
 
-  it('keeps exactly the text it hashed: the canonical JSON of the sorted entities, in several chunks', () => {
-    const encoded = canonicalStateEntities(state, true);
-    const text = Buffer.from(encoded.chunks.join(''), 'utf8');
-    expect(encoded.chunks.length).toBeGreaterThan(1);
-    expect(text.length).toBe(encoded.bytes);
-    expect(createHash('sha256').update(text).digest('hex')).toBe(encoded.hash);
-    expect(text.toString('utf8')).toBe(canonicalJson(snapshotState(state).entities));
-    expect(canonicalStateEntities(state, false)).toMatchObject({ chunks: [], bytes: 0 });
+  it('writes out exactly the text it hashed: the canonical JSON of the sorted entities', () => {
+    const out = new Utf8Blocks();
+    out.write('prefix:');
+    const hash = hashStateEntities(state, out);
+    const text = out.toBuffer();
+    expect(text.length).toBe(out.length);
+    expect(text.subarray(0, 7).toString()).toBe('prefix:');
+    expect(createHash('sha256').update(text.subarray(7)).digest('hex')).toBe(hash);
+    expect(text.subarray(7).toString('utf8')).toBe(canonicalJson(snapshotState(state).entities));
   });
 
   it('sorts by id even in a state whose map keys are not the ids (not built by the fold)', () => {

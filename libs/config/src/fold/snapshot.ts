@@ -1,6 +1,6 @@
 import { isJsonObject } from '../json';
 import { ENTITY_KINDS, isEntityKind, type Entity, type EntityKind } from '../kinds';
-import { canonicalStateEntities } from './canonical-entities';
+import { hashStateEntities } from './canonical-entities';
 import { createEntity, type AppliedChange } from './mutations';
 import { createState, listEntities, type ConfigState } from './state';
 import { Tx } from './tx';
@@ -62,5 +62,5 @@ export function restoreState(json: unknown): ConfigState {
  * so replicas at the same content agree and a rejected event leaves the hash unchanged.
  */
 export function stateHash(state: ConfigState): string {
-  return canonicalStateEntities(state, false).hash;
+  return hashStateEntities(state);
 }

@@ -1,4 +1,4 @@
-import { applyEvent, canonicalStateEntities, createState, stateHash, type ConfigState } from '@gantry/config';
+import { applyEvent, createState, stateHash, type ConfigState } from '@gantry/config';
 import type { LogRecord } from '@gantry/event-log';
 import type { SnapshotRecord } from '@gantry/store';
 import type { ReplicaOutcome } from '../config-replica';
@@ -83,14 +83,9 @@ export class ReplicaFold {
   /** The state and idempotency window as a snapshot for a `SnapshotStore`. */
   toSnapshot(takenAt = Date.now()): SnapshotRecord {
     // One canonical encoding of every entity serves both the hash and the payload.
-    const entities = canonicalStateEntities(this.state, true);
-    this.hashMemo = { version: this.contentVersion, hash: entities.hash };
-    return {
-      version: this.state.version,
-      hash: entities.hash,
-      takenAt,
-      payload: encodeSnapshotPayload(this.state, this.idempotency, entities),
-    };
+    const { payload, hash } = encodeSnapshotPayload(this.state, this.idempotency);
+    this.hashMemo = { version: this.contentVersion, hash };
+    return { version: this.state.version, hash, takenAt, payload };
   }
 
   /** Rebuilds a fold from a snapshot's payload; throws when the payload is malformed or inconsistent. */
