@@ -1,10 +1,6 @@
 import {
   ENTITY_KINDS,
-  applyEvent,
-  createState,
   exportDeclarative,
-  parseDeclarative,
-  replaceEvent,
   type ConfigState,
   type Entity,
   type EntityKind,
@@ -14,6 +10,7 @@ import { ReplicaFold } from '@gantry/replica';
 import { createPublicKey } from 'node:crypto';
 import fc from 'fast-check';
 import { stringify as stringifyYaml } from 'yaml';
+import { declarativeState } from '../../../config/src/testing/declarative-state';
 import { CA_CERT, EC_CERT, EC_KEY, RSA_CERT, RSA_KEY } from '../../../config/src/testing/pem-fixtures';
 import { redactEntity, REDACTED } from '../redact';
 import { historyArb } from '../testing/random-history';
@@ -92,14 +89,7 @@ const EVERY_KIND = {
 };
 
 function everyKindState(): ConfigState {
-  const parsed = parseDeclarative(EVERY_KIND, { now: () => Date.UTC(2024, 0, 1) });
-  if (!parsed.ok) throw new Error(parsed.error.message);
-  const state = createState();
-  const event = replaceEvent(parsed.changes, { actor: 't', source: 'declarative', origin_region: 'r' });
-  event.version = 1;
-  const outcome = applyEvent(state, event);
-  if (outcome.status !== 'applied') throw new Error(outcome.error.message);
-  return state;
+  return declarativeState(EVERY_KIND, Date.UTC(2024, 0, 1));
 }
 
 describe('exportRedacted and exportRedactedJson', () => {

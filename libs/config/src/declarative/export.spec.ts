@@ -1,18 +1,16 @@
 import fc from 'fast-check';
 import { schemaOf } from '../entities/registry';
-import { replaceEvent } from '../events/builders';
-import { applyEvent } from '../fold/apply';
 import { refId } from '../fold/rules';
 import { createState, listEntities, type ConfigState } from '../fold/state';
 import type { JsonObject, JsonValue } from '../json';
 import { ENTITY_KINDS, type Entity, type EntityKind } from '../kinds';
 import { FIXED_NOW } from '../testing/context';
 import { benchRoute, benchService } from '../testing/bench-entities';
+import { declarativeState } from '../testing/declarative-state';
 import { uid } from '../testing/entities';
 import { CA_CERT, RSA_CERT, RSA_KEY } from '../testing/pem-fixtures';
 import { exportDeclarative, exportDeclarativeJson, type DeclarativeExportOptions } from './export';
 import { DECLARATIVE_FORMAT_VERSION } from './layout';
-import { parseDeclarative } from './parse';
 
 /** The export as first written (Object.entries and a field Map per entity): the output must not change. */
 function referenceExport(state: ConfigState): JsonObject {
@@ -65,14 +63,7 @@ const EVERY_KIND = {
 };
 
 function everyKindState(): ConfigState {
-  const parsed = parseDeclarative(EVERY_KIND, { now: () => FIXED_NOW });
-  if (!parsed.ok) throw new Error(parsed.error.message);
-  const state = createState();
-  const event = replaceEvent(parsed.changes, { actor: 't', source: 'declarative', origin_region: 'r' });
-  event.version = 1;
-  const outcome = applyEvent(state, event);
-  if (outcome.status !== 'applied') throw new Error(outcome.error.message);
-  return state;
+  return declarativeState(EVERY_KIND, FIXED_NOW);
 }
 
 /** A state holding `entities` as given (no fold), as the export only reads `state.entities`. */
