@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { childLogger, type Logger } from '@gantry/logging';
 import type { LogRecord } from '../config-log';
 import { LogClosedError, LogPositionError } from '../errors';
-import { appendAll } from './file-io';
+import { appendAll, syncDirectory } from './file-io';
 import { LockFile } from './lock-file';
 import { encodeFrameInto, frameSize } from './record-codec';
 
@@ -112,14 +112,5 @@ export class EmbeddedLogImporter {
     const data = this.batch.subarray(0, this.batchUsed);
     this.batchUsed = 0;
     await appendAll(this.file, data);
-  }
-}
-
-async function syncDirectory(path: string): Promise<void> {
-  const directory = await open(path, 'r');
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
   }
 }

@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /** Reads exactly `length` bytes at `position` (fewer only at end of file). */
 export async function readAt(file: FileHandle, position: number, length: number): Promise<Buffer> {
@@ -18,5 +18,15 @@ export async function appendAll(file: FileHandle, data: Buffer): Promise<void> {
   while (written < data.length) {
     const { bytesWritten } = await file.write(data, written, data.length - written);
     written += bytesWritten;
+  }
+}
+
+/** A new file's directory entry (or a rename, or an unlink) is only durable once the directory itself is fsync'd. */
+export async function syncDirectory(path: string): Promise<void> {
+  const directory = await open(path, 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
   }
 }

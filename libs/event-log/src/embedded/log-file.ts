@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { LogRecord } from '../config-log';
 import { LogCorruptError } from '../errors';
-import { appendAll, readAt } from './file-io';
+import { appendAll, readAt, syncDirectory } from './file-io';
 import { type ScanLimits, scanLogFile } from './log-file-scanner';
 import { decodeFrame, encodeFrame } from './record-codec';
 
@@ -147,15 +147,5 @@ export class LogFile {
     while (this.recent.length > recentRecords || (this.recentSize > recentBytes && this.recent.length > 1)) {
       this.recentSize -= this.recent.shift()!.value.length;
     }
-  }
-}
-
-/** A new file's directory entry is only durable once the directory itself is fsync'd. */
-async function syncDirectory(path: string): Promise<void> {
-  const directory = await open(path, 'r');
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { syncDirectory } from '@gantry/event-log';
 import { childLogger, type Logger } from '@gantry/logging';
 import { StoreClosedError, StoreInvalidError, errorMessage } from '../errors';
 import { prunable, resolveRetention, type ResolvedRetention } from '../snapshot-retention';
@@ -113,7 +114,7 @@ export class EmbeddedSnapshotStore implements SnapshotStore {
     }
     await file.close();
     await rename(temp, target);
-    await this.syncDir();
+    await syncDirectory(this.dir);
   }
 
   /** The first of `versions` (newest first) whose file reads back intact. */
@@ -134,7 +135,7 @@ export class EmbeddedSnapshotStore implements SnapshotStore {
   private async prune(): Promise<void> {
     const stale = prunable(this.retention, await this.versions());
     for (const version of stale) await unlink(join(this.dir, fileName(version))).catch(() => undefined);
-    if (stale.length > 0) await this.syncDir();
+    if (stale.length > 0) await syncDirectory(this.dir);
   }
 
   /** Versions of the snapshot files present, newest first. */
@@ -145,16 +146,6 @@ export class EmbeddedSnapshotStore implements SnapshotStore {
       .filter((match): match is RegExpExecArray => match !== null)
       .map((match) => Number(match[1]))
       .sort((a, b) => b - a);
-  }
-
-  /** Makes the rename (or unlink) itself durable: without it a crash can bring the old directory entry back. */
-  private async syncDir(): Promise<void> {
-    const dir = await open(this.dir, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
   }
 
   private serialised<T>(work: () => Promise<T>): Promise<T> {
