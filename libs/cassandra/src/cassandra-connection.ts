@@ -74,6 +74,19 @@ export class CassandraConnection {
     return this.client.execute(cql, params as unknown[] | undefined, { prepare: true, ...options });
   }
 
+  /**
+   * Every row a prepared query selects, read `fetchSize` rows per round trip (the driver's paging), so a large
+   * result is never held whole. Stop iterating to stop reading.
+   */
+  async *rows(cql: string, params: CqlParams, fetchSize: number): AsyncGenerator<types.Row> {
+    let pageState: string | undefined;
+    do {
+      const result = await this.client.execute(cql, params as unknown[], { prepare: true, fetchSize, pageState });
+      yield* result.rows;
+      pageState = result.pageState ?? undefined;
+    } while (pageState);
+  }
+
   /** Creates the keyspace (NetworkTopologyStrategy) if missing and waits for schema agreement. */
   async ensureKeyspace(name: string, replication: Readonly<Record<string, number>>): Promise<void> {
     await this.client.execute(createKeyspaceCql(name, replication));

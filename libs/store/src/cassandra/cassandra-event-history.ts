@@ -54,10 +54,11 @@ export class CassandraEventHistory implements EventHistory {
     }
     let expected = fromVersion;
     for (let bucket = historyBucket(fromVersion); bucket <= historyBucket(toVersion); bucket++) {
-      const rows = this.pages(
+      const rows = this.options.connection.rows(
         `SELECT version, record_key, value, log_timestamp FROM ${this.ks}.events_by_bucket ` +
           `WHERE bucket = ? AND version >= ? AND version <= ?`,
         [bucket, expected, toVersion],
+        this.pageSize,
       );
       for await (const row of rows) {
         const version = toNumber(row.get('version'));
@@ -91,10 +92,11 @@ export class CassandraEventHistory implements EventHistory {
     const upTo = beforeVersion ?? (await this.persistedVersion());
     const entries: EntityHistoryEntry[] = [];
     for (let bucket = entityBucket(upTo); bucket >= 0 && entries.length < limit; bucket--) {
-      const rows = this.pages(
+      const rows = this.options.connection.rows(
         `SELECT version, op, status, cascade, actor, source, event_timestamp, after FROM ${this.ks}.events_by_entity ` +
           `WHERE kind = ? AND entity_id = ? AND bucket = ? AND version <= ?`,
         [kind, id, bucket, upTo],
+        this.pageSize,
       );
       for await (const row of rows) {
         entries.push({
@@ -111,18 +113,5 @@ export class CassandraEventHistory implements EventHistory {
       }
     }
     return entries;
-  }
-
-  private async *pages(cql: string, params: unknown[]) {
-    let pageState: string | undefined;
-    do {
-      const result = await this.options.connection.client.execute(cql, params, {
-        prepare: true,
-        fetchSize: this.pageSize,
-        pageState,
-      });
-      yield* result.rows;
-      pageState = result.pageState ?? undefined;
-    } while (pageState);
   }
 }

@@ -84,16 +84,9 @@ export class CassandraChainLinks {
       `SELECT version, record_key, value, log_timestamp, ${QUERY_COLUMNS.join(', ')}, prev_hash, hash, signature ` +
       `FROM ${this.ks}.events_by_bucket WHERE bucket = ? AND version >= ? AND version <= ?`;
     for (let bucket = historyBucket(from); bucket <= historyBucket(to); bucket++) {
-      let pageState: string | undefined;
-      do {
-        const result = await this.options.connection.client.execute(cql, [bucket, from, to], {
-          prepare: true,
-          fetchSize: this.options.pageSize ?? 500,
-          pageState,
-        });
-        for (const row of result.rows) if (!(await visit(toChainRow(row)))) return;
-        pageState = result.pageState ?? undefined;
-      } while (pageState);
+      for await (const row of this.options.connection.rows(cql, [bucket, from, to], this.options.pageSize ?? 500)) {
+        if (!(await visit(toChainRow(row)))) return;
+      }
     }
   }
 

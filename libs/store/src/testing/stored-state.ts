@@ -11,20 +11,11 @@ import { cqlIdentifier, type CassandraConnection } from '@gantry/cassandra';
 /** The `stateHash` of the current-entities table: what the persister claims the configuration is. */
 export async function storedStateHash(connection: CassandraConnection, keyspace: string): Promise<string> {
   const entities: Partial<Record<EntityKind, Entity[]>> = {};
-  let pageState: string | undefined;
-  do {
-    const result = await connection.client.execute(`SELECT kind, body FROM ${cqlIdentifier(keyspace)}.entities`, [], {
-      prepare: true,
-      fetchSize: 1_000,
-      pageState,
-    });
-    for (const row of result.rows) {
-      const kind = row.get('kind') as string;
-      if (!isEntityKind(kind)) throw new Error(`unknown kind ${kind} in the entities table`);
-      (entities[kind] ??= []).push(JSON.parse(row.get('body') as string) as Entity);
-    }
-    pageState = result.pageState ?? undefined;
-  } while (pageState);
+  for await (const row of connection.rows(`SELECT kind, body FROM ${cqlIdentifier(keyspace)}.entities`, [], 1_000)) {
+    const kind = row.get('kind') as string;
+    if (!isEntityKind(kind)) throw new Error(`unknown kind ${kind} in the entities table`);
+    (entities[kind] ??= []).push(JSON.parse(row.get('body') as string) as Entity);
+  }
   return stateHash(restoreState({ schema_version: SNAPSHOT_SCHEMA_VERSION, version: 0, entities }));
 }
 

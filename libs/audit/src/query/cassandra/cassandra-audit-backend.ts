@@ -14,7 +14,6 @@ import {
   type AuditEntry,
   type AuditSummary,
 } from '@gantry/store';
-import type { types } from 'cassandra-driver';
 import type { AliasTarget, AuditBackend } from '../audit-backend';
 import { SUMMARY_COLUMNS, changeFromRow, summaryFromRow, toNumber } from './audit-rows';
 
@@ -73,9 +72,10 @@ export class CassandraAuditBackend implements AuditBackend {
       const start = Math.max(lo, bucket * AUDIT_BUCKET_SIZE);
       const end = Math.min(hi, (bucket + 1) * AUDIT_BUCKET_SIZE - 1);
       if (start > end) continue;
-      const rows = this.pages(
+      const rows = this.options.connection.rows(
         `SELECT ${SUMMARY_COLUMNS} FROM ${this.ks}.audit_events WHERE bucket = ? AND version >= ? AND version <= ?`,
         [bucket, start, end],
+        this.pageSize,
       );
       for await (const row of rows) yield summaryFromRow(row);
     }
@@ -105,7 +105,11 @@ export class CassandraAuditBackend implements AuditBackend {
 
   async aliases(alias: string): Promise<AliasTarget[]> {
     const targets: AliasTarget[] = [];
-    for await (const row of this.pages(`SELECT kind, id FROM ${this.ks}.entity_aliases WHERE alias = ?`, [alias])) {
+    for await (const row of this.options.connection.rows(
+      `SELECT kind, id FROM ${this.ks}.entity_aliases WHERE alias = ?`,
+      [alias],
+      this.pageSize,
+    )) {
       targets.push({ kind: row.get('kind') as EntityKind, id: row.get('id') as string });
     }
     return targets;
@@ -140,10 +144,11 @@ export class CassandraAuditBackend implements AuditBackend {
     const chunks = Math.ceil(summary.changeCount / AUDIT_CHANGE_CHUNK);
     const changes = [];
     for (let chunk = 0; chunk < chunks; chunk++) {
-      const rows = this.pages(
+      const rows = this.options.connection.rows(
         `SELECT seq, kind, entity_id, op, cascade, before, after FROM ${this.ks}.audit_changes ` +
           `WHERE version = ? AND chunk = ?`,
         [version, chunk],
+        this.pageSize,
       );
       for await (const change of rows) changes.push(changeFromRow(change));
     }
@@ -161,20 +166,7 @@ export class CassandraAuditBackend implements AuditBackend {
   }
 
   private async *column(cql: string, params: unknown[], column = 'version'): AsyncGenerator<number> {
-    for await (const row of this.pages(cql, params)) yield toNumber(row.get(column));
-  }
-
-  private async *pages(cql: string, params: unknown[]): AsyncGenerator<types.Row> {
-    let pageState: string | undefined;
-    do {
-      const result = await this.options.connection.client.execute(cql, params, {
-        prepare: true,
-        fetchSize: this.pageSize,
-        pageState,
-      });
-      yield* result.rows;
-      pageState = result.pageState ?? undefined;
-    } while (pageState);
+    for await (const row of this.options.connection.rows(cql, params, this.pageSize)) yield toNumber(row.get(column));
   }
 }
 
