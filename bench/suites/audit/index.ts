@@ -4,6 +4,7 @@ import { startAdminProcess, type AdminProcess } from './admin-process';
 import { replayInto, writeHistoryDir } from './history-dir';
 import { timeGets } from './latency';
 import { replayCase } from './replay-case';
+import { CHURN_MIX } from './churn-events';
 import { MIX, sourceLogs, type SourceLog } from './source-log';
 
 /** Full sizes from the issue; `--quick` runs a fifth of each. */
@@ -148,7 +149,7 @@ export const auditSuite: Suite = {
   name: 'audit',
   description:
     `Issue 7: replaying the config log into a fresh embedded store, the configuration at a past version ` +
-    `(GET /config?at=) and audit queries by entity, on histories of bench events (${MIX}).`,
+    `(GET /config?at=) and audit queries by entity, on histories of bench events (${MIX}); replay also on a discovery-shaped history (${CHURN_MIX}).`,
   needs: [],
   prepare: (ctx) => {
     const scale = (n: number): number => (ctx.quick ? n / 5 : n);
@@ -159,6 +160,13 @@ export const auditSuite: Suite = {
         events: scale(REPLAY_EVENTS),
         warmUpEvents: scale(REPLAY_EVENTS) / 10,
         source,
+        scratchDir: ctx.scratchDir,
+      }),
+      replayCase({
+        events: scale(REPLAY_EVENTS),
+        warmUpEvents: scale(REPLAY_EVENTS) / 10,
+        source: sourceLogs(ctx.scratchDir, 'churn'),
+        history: { name: 'discovery churn', mix: CHURN_MIX },
         scratchDir: ctx.scratchDir,
       }),
       timeTravelCase(ctx, scale(HISTORY_EVENTS), admins),

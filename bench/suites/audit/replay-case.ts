@@ -23,6 +23,8 @@ export interface ReplayCaseOptions {
   readonly events: number;
   readonly warmUpEvents: number;
   readonly source: (events: number) => Promise<SourceLog>;
+  /** What history the source holds, for the case's name (none for the suite's bench mix) and its description. */
+  readonly history?: { readonly name: string; readonly mix: string };
   readonly scratchDir: (prefix: string) => Promise<string>;
 }
 
@@ -49,8 +51,13 @@ export function replayCase(options: ReplayCaseOptions): BenchCase {
   const target = async (prefix: string): Promise<string> => join(await options.scratchDir(prefix), 'data');
 
   return {
-    name: `replay ${options.events.toLocaleString('en-US')} events`,
-    params: { events: options.events, source: 'embedded log', target: 'embedded store' },
+    name: `replay ${options.events.toLocaleString('en-US')} events${options.history ? ` (${options.history.name})` : ''}`,
+    params: {
+      events: options.events,
+      source: 'embedded log',
+      target: 'embedded store',
+      ...(options.history ? { history: options.history.mix } : {}),
+    },
     metrics: [EVENTS_PER_SEC, LOOP_EVENTS_PER_SEC, FINISH_MS],
     measure: async (ctx) => {
       const source = await options.source(size(ctx));
@@ -85,7 +92,7 @@ export function replayCase(options: ReplayCaseOptions): BenchCase {
     reference: {
       name: 'copy the log',
       description:
-        `the same records (${MIX}) read the same way (ReplaySource over the embedded log) and written to a fresh ` +
+        `the same records (${options.history?.mix ?? MIX}) read the same way (ReplaySource over the embedded log) and written to a fresh ` +
         'embedded log the same way (EmbeddedLogImporter, as the replay target does), without decoding, folding, ' +
         'or the final snapshot: the ratio is the share of a bare copy of the log the replay keeps. ' +
         'loopEventsPerSec stops the clock when the last record is written, before finish (the fsync, and for the ' +
