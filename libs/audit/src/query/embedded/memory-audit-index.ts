@@ -4,26 +4,37 @@ import {
   auditDay,
   auditIndexKeys,
   entityAliases,
+  entityIndexValue,
   type AuditChange,
   type AuditDimension,
   type AuditEntry,
   type AuditSummary,
 } from '@gantry/store';
+import { ENTITY_KINDS } from '@gantry/config';
 import type { AliasTarget } from '../audit-backend';
+import { TextArena } from './text-arena';
 
 const DAY_MS = 86_400_000;
 
 /**
  * The audit index in memory: every summary by version, versions by index key, buckets by day, aliases. Entries
- * are added in version order, so every version list is sorted. An event's changes are kept as JSON text, parsed
- * when the event is shown: a fraction of the memory the entity objects would hold on to.
+ * are added in version order, so every version list is sorted. An event's changes are kept as JSON text outside
+ * the JS heap, parsed when the event is shown: a fraction of the memory the entity objects would hold on to, and
+ * nothing for the garbage collector to copy.
  */
 export class MemoryAuditIndex {
   private readonly entries: AuditSummary[] = [];
-  private readonly changes: string[] = [];
-  private readonly versions = new Map<string, number[]>();
+  /** Text `version - 1` is that version's changes as JSON. */
+  private readonly changes = new TextArena();
+  /** Versions by index key: one number until a second version comes (most entities change once or twice). */
+  private readonly versions = new Map<string, number | number[]>();
   private readonly bucketsByDay = new Map<number, Set<number>>();
-  private readonly aliasTargets = new Map<string, Map<string, AliasTarget>>();
+  /**
+   * Entities by a name they had, keyed `kind/id` once a name has more than one. Ids are not kept here: an id is an
+   * alias of the entities of every kind with that id in the `entity` index (see `aliases`), which saves an entry
+   * per entity ever changed.
+   */
+  private readonly aliasTargets = new Map<string, AliasTarget | Map<string, AliasTarget>>();
 
   /** The highest version added (versions start at 1 and have no gaps). */
   get version(): number {
@@ -36,21 +47,32 @@ export class MemoryAuditIndex {
     }
     const { changes, ...summary } = entry;
     this.entries.push(summary);
-    this.changes.push(JSON.stringify(changes));
+    this.changes.add(JSON.stringify(changes));
     for (const [dimension, value] of auditIndexKeys(entry)) {
       const key = indexKey(dimension, value);
-      const list = this.versions.get(key);
-      if (list === undefined) this.versions.set(key, [entry.version]);
-      else list.push(entry.version);
+      const known = this.versions.get(key);
+      if (known === undefined) this.versions.set(key, entry.version);
+      else if (typeof known === 'number') this.versions.set(key, [known, entry.version]);
+      else known.push(entry.version);
     }
     const day = auditDay(entry.timestamp);
     let buckets = this.bucketsByDay.get(day);
     if (buckets === undefined) this.bucketsByDay.set(day, (buckets = new Set()));
     buckets.add(auditBucket(entry.version));
     for (const [alias, kind, id] of entityAliases(entry)) {
-      let targets = this.aliasTargets.get(alias);
-      if (targets === undefined) this.aliasTargets.set(alias, (targets = new Map<string, AliasTarget>()));
-      targets.set(`${kind}/${id}`, { kind, id });
+      if (alias === id) continue;
+      const known = this.aliasTargets.get(alias);
+      if (known === undefined) this.aliasTargets.set(alias, { kind, id });
+      else if (!(known instanceof Map)) {
+        if (known.kind === kind && known.id === id) continue;
+        this.aliasTargets.set(
+          alias,
+          new Map([
+            [`${known.kind}/${known.id}`, known],
+            [`${kind}/${id}`, { kind, id }],
+          ]),
+        );
+      } else if (!known.has(`${kind}/${id}`)) known.set(`${kind}/${id}`, { kind, id });
     }
   }
 
@@ -60,11 +82,12 @@ export class MemoryAuditIndex {
 
   entry(version: number): AuditEntry | undefined {
     const summary = this.summary(version);
-    return summary && { ...summary, changes: JSON.parse(this.changes[version - 1]) as AuditChange[] };
+    return summary && { ...summary, changes: JSON.parse(this.changes.get(version - 1)) as AuditChange[] };
   }
 
   *indexed(dimension: AuditDimension, value: string, lo: number, hi: number): Generator<number> {
-    const list = this.versions.get(indexKey(dimension, value)) ?? [];
+    const known = this.versions.get(indexKey(dimension, value));
+    const list = known === undefined ? [] : typeof known === 'number' ? [known] : known;
     for (let i = upperIndex(list, hi); i >= 0 && list[i] >= lo; i--) yield list[i];
   }
 
@@ -85,8 +108,18 @@ export class MemoryAuditIndex {
     return [...found].sort((a, b) => b - a);
   }
 
+  /** The entities `alias` names: those with it as their id, and those that had it as their name. */
   aliases(alias: string): AliasTarget[] {
-    return [...(this.aliasTargets.get(alias)?.values() ?? [])];
+    const found: AliasTarget[] = [];
+    for (const kind of ENTITY_KINDS) {
+      if (this.versions.has(indexKey('entity', entityIndexValue(kind, alias)))) found.push({ kind, id: alias });
+    }
+    const named = this.aliasTargets.get(alias);
+    if (named === undefined) return found;
+    for (const target of named instanceof Map ? named.values() : [named]) {
+      if (!found.some((t) => t.kind === target.kind && t.id === target.id)) found.push(target);
+    }
+    return found;
   }
 }
 
