@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { GENESIS_HASH, chainHash, chainInput, isChainHash } from './chain-hash';
 
 const record = (version: number, value: string | Buffer) => ({
@@ -36,5 +37,30 @@ describe('chain hash', () => {
     const b = chainHash(record(1, Buffer.from([0x22, 0xfe, 0x22])), GENESIS_HASH);
     expect(a).not.toBe(b);
     expect(chainInput(record(1, '1e400'), GENESIS_HASH)).toContain('"raw":');
+  });
+
+  it('treats a value as text exactly when it decodes and encodes back to the same bytes', () => {
+    const roundTrips = (bytes: Buffer) => Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes);
+    const asText = (bytes: Buffer) => !chainInput(record(1, bytes), GENESIS_HASH).includes('"raw":');
+    // JSON strings around arbitrary bytes, and around text with lone surrogates, overlong forms and the like.
+    const quoted = (inner: Uint8Array) => Buffer.concat([Buffer.from('"'), Buffer.from(inner), Buffer.from('"')]);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 12 }),
+          fc.string({ unit: 'binary', maxLength: 8 }).map((s) => new Uint8Array(Buffer.from(s, 'utf8'))),
+          fc
+            .array(fc.constantFrom(0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0xe2, 0x82, 0xac, 0x41), { maxLength: 8 })
+            .map((bytes) => Uint8Array.from(bytes)),
+        ),
+        (inner) => {
+          const value = quoted(inner.map((b) => (b === 0x22 || b === 0x5c ? 0x41 : b)));
+          // A quoted run of valid UTF-8 (quotes and backslashes swapped out) is JSON unless it holds control bytes.
+          if (roundTrips(value) && !value.some((b) => b < 0x20)) expect(asText(value)).toBe(true);
+          if (!roundTrips(value)) expect(asText(value)).toBe(false);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
   });
 });

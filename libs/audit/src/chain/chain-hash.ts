@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@gantry/config';
 import type { LogRecord } from '@gantry/event-log';
@@ -46,11 +47,11 @@ export function chainHash(record: Pick<LogRecord, 'version' | 'value'>, prevHash
 }
 
 function jsonValue(bytes: Buffer): { value: unknown } | undefined {
-  const text = bytes.toString('utf8');
-  // Invalid UTF-8 decodes to U+FFFD, so two different byte strings could read as one value: keep those raw.
-  if (!Buffer.from(text, 'utf8').equals(bytes)) return undefined;
+  // Invalid UTF-8 decodes to U+FFFD, so two different byte strings could read as one value: keep those raw. Valid
+  // UTF-8 is exactly what survives decoding and encoding again unchanged, checked here without the round trip.
+  if (!isUtf8(bytes)) return undefined;
   try {
-    return { value: JSON.parse(text) as unknown };
+    return { value: JSON.parse(bytes.toString('utf8')) as unknown };
   } catch {
     return undefined;
   }
