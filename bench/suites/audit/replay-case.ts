@@ -1,10 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { EmbeddedReplayTarget, ReplaySource, replay } from '@gantry/audit';
-import { EmbeddedConfigLog, EmbeddedLogImporter } from '@gantry/event-log';
 import type { BenchCase, MetricSpec, SampleContext } from '../../harness/types';
-import { MIX, silent, type SourceLog } from './source-log';
+import { sampleInChild } from './replay-child';
+import { MIX, type SourceLog } from './source-log';
 
 /** The issue's goal: a replay rebuilds at least 100k events per second. */
 const EVENTS_PER_SEC: MetricSpec = {
@@ -26,17 +24,6 @@ export interface ReplayCaseOptions {
   /** What history the source holds, for the case's name (none for the suite's bench mix) and its description. */
   readonly history?: { readonly name: string; readonly mix: string };
   readonly scratchDir: (prefix: string) => Promise<string>;
-}
-
-/** Opens the source log (not timed: the reference opens it the same way), runs `work`, closes it. */
-async function withSourceLog<T>(source: SourceLog, work: (log: EmbeddedConfigLog) => Promise<T>): Promise<T> {
-  const log = new EmbeddedConfigLog({ dataDir: source.dataDir, logger: silent });
-  await log.start();
-  try {
-    return await work(log);
-  } finally {
-    await log.close();
-  }
 }
 
 /**
@@ -63,28 +50,20 @@ export function replayCase(options: ReplayCaseOptions): BenchCase {
       const source = await options.source(size(ctx));
       const dataDir = await target('audit-replay');
       try {
-        return await withSourceLog(source, async (log) => {
-          const started = performance.now();
-          const result = await replay({
-            source: new ReplaySource({ log }),
-            until: { version: source.events },
-            target: new EmbeddedReplayTarget({ dataDir, logger: silent }),
-          });
-          const seconds = (performance.now() - started) / 1000;
-          if (result.version !== source.events) {
-            throw new Error(`the replay stopped at version ${result.version} of ${source.events}`);
-          }
-          const first = hashes.get(source.events);
-          if (first !== undefined && first !== result.hash) {
-            throw new Error(`two replays of one log ended in different states (${first} and ${result.hash})`);
-          }
-          hashes.set(source.events, result.hash);
-          return {
-            eventsPerSec: source.events / seconds,
-            loopEventsPerSec: source.events / (seconds - result.finishMs / 1000),
-            finishMs: result.finishMs,
-          };
-        });
+        const sample = await sampleInChild('replay', source, dataDir);
+        if (sample.version !== source.events) {
+          throw new Error(`the replay stopped at version ${sample.version} of ${source.events}`);
+        }
+        const first = hashes.get(source.events);
+        if (first !== undefined && first !== sample.hash) {
+          throw new Error(`two replays of one log ended in different states (${first} and ${sample.hash})`);
+        }
+        if (sample.hash !== null) hashes.set(source.events, sample.hash);
+        return {
+          eventsPerSec: source.events / sample.seconds,
+          loopEventsPerSec: source.events / sample.loopSeconds,
+          finishMs: (sample.seconds - sample.loopSeconds) * 1000,
+        };
       } finally {
         await rm(dataDir, { recursive: true, force: true });
       }
@@ -101,26 +80,15 @@ export function replayCase(options: ReplayCaseOptions): BenchCase {
         const source = await options.source(size(ctx));
         const dataDir = await target('audit-copy');
         try {
-          return await withSourceLog(source, async (log) => {
-            const started = performance.now();
-            const importer = await EmbeddedLogImporter.create({ dataDir, logger: silent });
-            let finishing: number;
-            try {
-              for await (const batch of new ReplaySource({ log }).batches(1, source.events)) {
-                await importer.writeAll(batch);
-              }
-              finishing = performance.now();
-              await importer.finish();
-            } finally {
-              await importer.close();
-            }
-            const ended = performance.now();
-            return {
-              eventsPerSec: source.events / ((ended - started) / 1000),
-              loopEventsPerSec: source.events / ((finishing - started) / 1000),
-              finishMs: ended - finishing,
-            };
-          });
+          const sample = await sampleInChild('copy', source, dataDir);
+          if (sample.version !== source.events) {
+            throw new Error(`the copy stopped at version ${sample.version} of ${source.events}`);
+          }
+          return {
+            eventsPerSec: source.events / sample.seconds,
+            loopEventsPerSec: source.events / sample.loopSeconds,
+            finishMs: (sample.seconds - sample.loopSeconds) * 1000,
+          };
         } finally {
           await rm(dataDir, { recursive: true, force: true });
         }
