@@ -27,15 +27,38 @@ export interface ReplayCaseOptions {
 }
 
 /**
- * (a) `npx gantry replay --until <head> --into <dir>` as a library call: every record read from an embedded log,
- * folded with the replicas' fold, written to a fresh data directory, and a snapshot of the result saved.
- * Reference: the same records read the same way and written to a fresh log the same way, with no fold and no
- * snapshot (a copy of the log).
+ * (a) `npx gantry replay --until <head> --into <dir>` as a library call in a process of its own: every record read
+ * from an embedded log, folded with the replicas' fold, written to a fresh data directory, and a snapshot of the
+ * result saved. Reference: the same records read the same way and written to a fresh log the same way, with no
+ * fold and no snapshot (a copy of the log).
  */
 export function replayCase(options: ReplayCaseOptions): BenchCase {
   const size = ({ warmUp }: SampleContext): number => (warmUp ? options.warmUpEvents : options.events);
   const hashes = new Map<number, string>(); // every replay of one log must end in the same state
-  const target = async (prefix: string): Promise<string> => join(await options.scratchDir(prefix), 'data');
+
+  /** One sample of the replay or of the copy, in its own process, into a scratch directory removed after it. */
+  const sample = async (mode: 'replay' | 'copy', ctx: SampleContext): Promise<Record<string, number>> => {
+    const source = await options.source(size(ctx));
+    const dataDir = join(await options.scratchDir(`audit-${mode}`), 'data');
+    try {
+      const { version, hash, seconds, loopSeconds } = await sampleInChild(mode, source, dataDir);
+      if (version !== source.events) throw new Error(`the ${mode} stopped at version ${version} of ${source.events}`);
+      if (hash !== null) {
+        const first = hashes.get(source.events);
+        if (first !== undefined && first !== hash) {
+          throw new Error(`two replays of one log ended in different states (${first} and ${hash})`);
+        }
+        hashes.set(source.events, hash);
+      }
+      return {
+        eventsPerSec: source.events / seconds,
+        loopEventsPerSec: source.events / loopSeconds,
+        finishMs: (seconds - loopSeconds) * 1000,
+      };
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  };
 
   return {
     name: `replay ${options.events.toLocaleString('en-US')} events${options.history ? ` (${options.history.name})` : ''}`,
@@ -46,28 +69,7 @@ export function replayCase(options: ReplayCaseOptions): BenchCase {
       ...(options.history ? { history: options.history.mix } : {}),
     },
     metrics: [EVENTS_PER_SEC, LOOP_EVENTS_PER_SEC, FINISH_MS],
-    measure: async (ctx) => {
-      const source = await options.source(size(ctx));
-      const dataDir = await target('audit-replay');
-      try {
-        const sample = await sampleInChild('replay', source, dataDir);
-        if (sample.version !== source.events) {
-          throw new Error(`the replay stopped at version ${sample.version} of ${source.events}`);
-        }
-        const first = hashes.get(source.events);
-        if (first !== undefined && first !== sample.hash) {
-          throw new Error(`two replays of one log ended in different states (${first} and ${sample.hash})`);
-        }
-        if (sample.hash !== null) hashes.set(source.events, sample.hash);
-        return {
-          eventsPerSec: source.events / sample.seconds,
-          loopEventsPerSec: source.events / sample.loopSeconds,
-          finishMs: (sample.seconds - sample.loopSeconds) * 1000,
-        };
-      } finally {
-        await rm(dataDir, { recursive: true, force: true });
-      }
-    },
+    measure: (ctx) => sample('replay', ctx),
     reference: {
       name: 'copy the log',
       description:
@@ -76,23 +78,7 @@ export function replayCase(options: ReplayCaseOptions): BenchCase {
         'or the final snapshot: the ratio is the share of a bare copy of the log the replay keeps. ' +
         'loopEventsPerSec stops the clock when the last record is written, before finish (the fsync, and for the ' +
         'replay the snapshot of the final state): finishMs',
-      measure: async (ctx) => {
-        const source = await options.source(size(ctx));
-        const dataDir = await target('audit-copy');
-        try {
-          const sample = await sampleInChild('copy', source, dataDir);
-          if (sample.version !== source.events) {
-            throw new Error(`the copy stopped at version ${sample.version} of ${source.events}`);
-          }
-          return {
-            eventsPerSec: source.events / sample.seconds,
-            loopEventsPerSec: source.events / sample.loopSeconds,
-            finishMs: (sample.seconds - sample.loopSeconds) * 1000,
-          };
-        } finally {
-          await rm(dataDir, { recursive: true, force: true });
-        }
-      },
+      measure: (ctx) => sample('copy', ctx),
     },
   };
 }

@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EmbeddedReplayTarget, ReplaySource, replay } from '@gantry/audit';
 import { EmbeddedConfigLog, EmbeddedLogImporter } from '@gantry/event-log';
-import pino from 'pino';
 import { REPO_ROOT, spawnChild } from '../proxy/child';
-import type { SourceLog } from './source-log';
+import { silent, type SourceLog } from './source-log';
 
 // One replay sample in a process of its own, as `npx gantry replay` runs: the bench process holds the generated
 // histories and earlier cases' garbage, which made the same replay 15-20% slower inside it. Run as
@@ -19,8 +18,6 @@ export interface ReplaySample {
   /** `stateHash` of the replayed state; null for the copy. */
   readonly hash: string | null;
 }
-
-const silent = pino({ level: 'silent' });
 
 /** A sample runs this long at most (a million events take well under a minute). */
 const SAMPLE_TIMEOUT_MS = 10 * 60_000;
